@@ -40,14 +40,21 @@ format: env
 dev: env ## the Dagster UI on the demo work dir (never in CI)
 	XIANSUO_WORKDIR=$(WORKDIR) DAGSTER_HOME=$(abspath $(WORKDIR))/.dagster $(BIN)/dg dev
 
+# Benchmarks (not tests): each prints times, peak memory and quality figures.
+# The medium world uses a seed no test uses, so the detectors are not tuned to it.
+BENCH_WORLD ?= /tmp/xiansuo-bench-medium-4242
+
+$(BENCH_WORLD)/_truth/manifest.json: | env
+	$(BIN)/xiansuo generate --out $(BENCH_WORLD) --scale medium --seed 4242
+
 bench-generate: env
-	$(BIN)/python tests/bench/bench_generate.py
-bench-ingest: env
-	$(BIN)/python tests/bench/bench_ingest.py
+	$(BIN)/python tests/bench/bench_generate.py tiny small medium
+bench-ingest: env $(BENCH_WORLD)/_truth/manifest.json
+	$(BIN)/python tests/bench/bench_ingest.py --landing $(BENCH_WORLD)
 bench-rules: env
-	$(BIN)/python tests/bench/bench_rules.py
-bench-patterns: env
-	$(BIN)/python tests/bench/bench_patterns.py
+	$(BIN)/python tests/bench/bench_rules.py --scale medium
+bench-patterns: env $(BENCH_WORLD)/_truth/manifest.json
+	$(BIN)/python tests/bench/bench_patterns.py --landing $(BENCH_WORLD)
 bench-leads: env
 	$(BIN)/python tests/bench/bench_leads.py
 bench-stats: env

@@ -132,7 +132,7 @@ def demo(
     summary = _run(landing, workdir, None)
     if not summary.ok:
         raise typer.Exit(1)
-    _print_outputs(workdir / "out")
+    _print_outputs((workdir / "out").resolve())
     say(
         f"演示完成，共用时 {time.monotonic() - started:.0f} 秒",
         f"demo done in {time.monotonic() - started:.0f} s",

@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from pipelines.resources import XiansuoSettings
+from assets import facts, ingest, leads, patterns, scores, stats
+from pipelines.automation import daily_schedule, landing_sensor
+from pipelines.resources import XiansuoSettings, duckdb_resource
 from pipelines.settings import Settings
 
-# One assets module per layer, in data-flow order. Each exposes ASSETS and CHECKS.
-LAYER_MODULES = (
-    "assets.ingest",
-    "assets.facts",
-    "assets.scores",
-    "assets.patterns",
-    "assets.leads",
-    "assets.stats",
-)
+# One assets package per layer, in data-flow order. Each exposes ASSETS and CHECKS.
+LAYERS = (ingest, facts, scores, patterns, leads, stats)
 
 ALL_ASSETS_JOB = "xiansuo_all"
 
 
-def _layers() -> list[ModuleType]:
-    layers = []
-    for name in LAYER_MODULES:
-        try:
-            layers.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:  # TODO(lead): strict once every layer has landed
-            if exc.name != name:
-                raise
-    return layers
-
-
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions bound to one work dir / landing folder / reference date."""
-    from pipelines.automation import daily_schedule, landing_sensor
-
-    layers = _layers()
-    assets = [a for layer in layers for a in getattr(layer, "ASSETS", [])]
-    checks = [c for layer in layers for c in getattr(layer, "CHECKS", [])]
+    assets = [a for layer in LAYERS for a in layer.ASSETS]
+    checks = [c for layer in LAYERS for c in layer.CHECKS]
     everything = dg.define_asset_job(ALL_ASSETS_JOB, selection=dg.AssetSelection.all())
     return dg.Definitions(
         assets=assets,
@@ -50,7 +27,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[daily_schedule(everything)],
         sensors=[landing_sensor(everything)],
         resources={
-            "duckdb": DuckDBResource(database=str(settings.db_path)),
+            "duckdb": duckdb_resource(settings),
             "settings": XiansuoSettings(
                 workdir=str(settings.workdir),
                 landing=str(settings.landing),

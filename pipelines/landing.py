@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.settings import PROVINCES, TABLES
+from data_contracts.contract import TABLES
+from data_contracts.regions import REGION
 
 EXTENSIONS = (".csv", ".csv.gz", ".txt", ".xlsx", ".parquet", ".jsonl")
 
@@ -21,7 +22,7 @@ class LandingFile:
 def landing_files(landing: Path) -> list[LandingFile]:
     """Every file in `<landing>/<province>/<table>/`, sorted, in a supported format."""
     found: list[LandingFile] = []
-    for province in sorted(PROVINCES):
+    for province in sorted(REGION):
         for table in TABLES:
             folder = landing / province / table
             if not folder.is_dir():

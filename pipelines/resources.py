@@ -6,6 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.settings import Settings
+
+# Keep a year of four provinces on 24 GB shared with Python: DuckDB spills to disk past this.
+DUCKDB_MEMORY_LIMIT = "3GB"
 
 _DATA_DATE_QUERIES = (
     "select max(passed_at)::date from staging.weigh_records",
@@ -39,3 +45,15 @@ def _first_value(conn, query: str):
     except Exception:  # table not built yet (e.g. an isolated asset test)
         return None
     return row[0] if row else None
+
+
+def duckdb_resource(settings: Settings) -> DuckDBResource:
+    """The one DuckDB configuration every connection to the work dir's store uses.
+
+    DuckDB refuses to open one file twice in a process with different settings, so the run
+    engine and the assets must share this exact configuration.
+    """
+    return DuckDBResource(
+        database=str(settings.db_path),
+        connection_config={"memory_limit": DUCKDB_MEMORY_LIMIT},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,10 @@ create table if not exists meta.run_log (
 """
 
 
+# The event log keeps everything; the terminal shows warnings and errors only.
+_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 @dataclass
 class RunSummary:
     run_id: str | None
@@ -49,7 +54,7 @@ def pending_work(settings: Settings) -> tuple[int, int, bool]:
     files = landing_files(settings.landing)
     if not settings.db_path.exists():
         return len(files), len(files), True
-    with duckdb.connect(str(settings.db_path), read_only=True) as conn:
+    with _connect(settings) as conn:
         known = _known_hashes(conn)
         last = _last_run(conn)
     new = sum(1 for item in files if file_sha256(item.path) not in known)
@@ -64,6 +69,7 @@ def run_pipeline(
     *,
     progress: Progress | None = None,
     force: bool = False,
+    quiet: bool = True,
 ) -> RunSummary:
     """Materialise every asset (and its checks) for the landing folder into the work dir.
 
@@ -85,7 +91,7 @@ def run_pipeline(
     defs = build_definitions(settings)
     job = defs.resolve_job_def(ALL_ASSETS_JOB)
     instance = dg.DagsterInstance.get()
-    run_id = dg.make_new_run_id()
+    run_id = str(uuid.uuid4())
     total_steps = len(job.graph.node_defs)
     started_at = datetime.now()
 
@@ -94,7 +100,10 @@ def run_pipeline(
     def _execute() -> None:
         try:
             result_box["result"] = job.execute_in_process(
-                instance=instance, run_id=run_id, raise_on_error=False
+                run_config=_QUIET_CONSOLE if quiet else None,
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
             )
         except BaseException as exc:  # surfaced to the caller below
             result_box["error"] = exc
@@ -123,6 +132,14 @@ def run_pipeline(
     return RunSummary(run_id, status, new, total, as_of, time.monotonic() - started, failed)
 
 
+def _connect(settings: Settings):
+    """A connection configured exactly like the assets' (DuckDB refuses two configurations of one
+    file in one process, and the assets' connections may still be open in this process)."""
+    from pipelines.resources import duckdb_resource
+
+    return duckdb_resource(settings).get_connection()
+
+
 def _known_hashes(conn: duckdb.DuckDBPyConnection) -> set[str]:
     try:
         return {row[0] for row in conn.execute("select sha256 from meta.file_ledger").fetchall()}
@@ -143,7 +160,7 @@ def _last_run(conn: duckdb.DuckDBPyConnection) -> tuple[date | None, str] | None
 def _log_run(
     settings: Settings, run_id: str, started_at: datetime, as_of: date | None, new: int, status: str
 ) -> None:
-    with duckdb.connect(str(settings.db_path)) as conn:
+    with _connect(settings) as conn:
         conn.execute(_RUN_LOG_DDL)
         conn.execute(
             "insert into meta.run_log values (?, ?, ?, ?, ?, ?)",

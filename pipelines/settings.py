@@ -7,20 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-PROVINCES: dict[str, str] = {"21": "辽宁", "22": "吉林", "23": "黑龙江", "15": "内蒙古"}
-TABLES: tuple[str, ...] = (
-    "stations",
-    "weigh_records",
-    "vehicles",
-    "operators",
-    "drivers",
-    "sources",
-    "loadings",
-    "monitoring_events",
-    "gps_points",
-    "cases",
-    "lead_feedback",
-)
 DB_FILE = "xiansuo.duckdb"
 
 

@@ -1,0 +1,187 @@
+"""Rolling-window legal triggers: vehicle/driver repeat offenders (R09/R10), operator fleet ratio
+(R11), source units releasing overloaded vehicles (R15) — facts tables plus their findings."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pyarrow as pa
+
+from assets.facts._common import (
+    as_of_date,
+    create_table,
+    ensure_risk_table,
+    ensure_schemas,
+    preview,
+    read_sql,
+    render,
+    used_params,
+    write_findings,
+)
+from models.rules import load_rules
+from models.windows import excess_share_pvalues
+
+RESOURCES = {"duckdb", "settings"}
+WINDOW_DEPS = ["over_limit_violations", "risk_scores", "staging_vehicles", "staging_drivers"]
+
+
+def _window_params(rule_id: str, as_of) -> dict:
+    p = load_rules().params(rule_id)
+    if p.get("window_anchor", "rolling") != "rolling":
+        raise NotImplementedError("only the rolling window anchor is implemented")
+    return {
+        "as_of": as_of,
+        "window_months": p["window_months"],
+        "more_than": p["more_than"],
+        "require_evidence_ok": bool(p.get("require_evidence_ok", False)),
+        "count_by_day": p.get("count_unit", "day") == "day",
+        "counting_kinds": list(p["counting_station_kinds"]),
+        "count_dimension": p.get("counted_violations", "mass") == "mass_and_dimension",
+    }
+
+
+def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
+    """kind 'vehicle' (R09, subject plate_key) or 'driver' (R10, subject driver_id)."""
+    rule_id, subject = {"vehicle": ("R09", "plate_key"), "driver": ("R10", "driver_id")}[kind]
+    ensure_schemas(conn, "facts")
+    ensure_risk_table(conn)
+    params = _window_params(rule_id, as_of)
+    sql = render(read_sql("repeat_offences.sql"), subject=subject)
+    n = create_table(conn, f"facts.{kind}_repeat_offences", sql, params)
+    nf = write_findings(conn, f"{kind}_repeat", read_sql(f"findings_{kind}_repeat.sql"), params)
+    return {"rows": n, "findings": nf}
+
+
+def build_operator_fleet_ratios(conn, as_of) -> dict[str, int]:
+    p = load_rules().params("R11")
+    ensure_risk_table(conn)
+    params = {
+        "as_of": as_of,
+        "window_months": p["window_months"],
+        "ratio_more_than": p["ratio_more_than"],
+        "declared_divergence_warn": p["declared_divergence_warn"],
+        "fleet_basis": p["fleet"],
+        "counting_kinds": list(p["counting_station_kinds"]),
+        "count_dimension": p.get("counted_violations", "mass") == "mass_and_dimension",
+    }
+    n = create_table(
+        conn, "facts.operator_fleet_ratios", read_sql("operator_fleet_ratios.sql"), params
+    )
+    nf = write_findings(
+        conn, "operator_fleet_ratio", read_sql("findings_operator_fleet_ratio.sql"), params
+    )
+    return {"rows": n, "findings": nf}
+
+
+def build_source_overloading(conn, as_of) -> dict[str, int]:
+    """Base ranking in SQL, binomial tail test per source (vectorised), final table + findings."""
+    p = load_rules().params("R15")
+    ensure_risk_table(conn)
+    params = {
+        "as_of": as_of,
+        "window_months": p["window_months"],
+        "source_tol_pct": p["source_scale_tolerance_pct"],
+        "prior_strength": 10.0,
+        "min_overloaded": p["min_overloaded"],
+        "alpha": p["test_alpha"],
+    }
+    base_sql = read_sql("source_overloading_base.sql")
+    conn.execute(
+        "create or replace temp table source_overloading_base as " + base_sql,
+        used_params(base_sql, params),
+    )
+    base = conn.sql(
+        "select source_id, overloaded_departures, departures, regional_share"
+        " from source_overloading_base"
+    ).to_arrow_table()
+    baseline = base["regional_share"][0].as_py() if base.num_rows else 0.0
+    pvals = excess_share_pvalues(
+        base["overloaded_departures"].to_numpy(), base["departures"].to_numpy(), baseline or 0.0
+    )
+    tests = pa.table(
+        {
+            "source_id": base["source_id"],
+            "p_value": pa.array(pvals, pa.float64()),
+            "n_tested": pa.array([max(base.num_rows, 1)] * base.num_rows, pa.int64()),
+        }
+    )
+    conn.register("source_tests", tests)
+    try:
+        n = create_table(
+            conn, "facts.source_overloading", read_sql("source_overloading.sql"), params
+        )
+    finally:
+        conn.unregister("source_tests")
+    conn.execute("drop table if exists source_overloading_base")
+    nf = write_findings(
+        conn, "source_overloading", read_sql("findings_source_overloading.sql"), params
+    )
+    return {"rows": n, "findings": nf}
+
+
+def _materialize(context, build, table: str, **kw) -> dg.MaterializeResult:
+    with context.resources.duckdb.get_connection() as conn:
+        as_of = as_of_date(context, conn)
+        conn.execute("begin")
+        counts = build(conn, as_of, **kw)
+        conn.execute("commit")
+        return dg.MaterializeResult(
+            metadata={
+                "rows": counts["rows"],
+                "findings": counts["findings"],
+                "as_of": str(as_of),
+                "preview": preview(conn, table),
+            }
+        )
+
+
+@dg.asset(
+    key="vehicle_repeat_offences",
+    group_name="facts",
+    deps=WINDOW_DEPS,
+    required_resource_keys=RESOURCES,
+    description="车辆一年内违法超限运输超过3次（R09）+ findings.vehicle_repeat",
+)
+def vehicle_repeat_offences(context) -> dg.MaterializeResult:
+    return _materialize(context, build_repeat, "facts.vehicle_repeat_offences", kind="vehicle")
+
+
+@dg.asset(
+    key="driver_repeat_offences",
+    group_name="facts",
+    deps=WINDOW_DEPS,
+    required_resource_keys=RESOURCES,
+    description="驾驶人一年内违法超限运输超过3次（R10）+ findings.driver_repeat",
+)
+def driver_repeat_offences(context) -> dg.MaterializeResult:
+    return _materialize(context, build_repeat, "facts.driver_repeat_offences", kind="driver")
+
+
+@dg.asset(
+    key="operator_fleet_ratios",
+    group_name="facts",
+    deps=[*WINDOW_DEPS, "staging_operators"],
+    required_resource_keys=RESOURCES,
+    description="业户违法超限车辆超过车辆总数10%（R11）+ findings.operator_fleet_ratio",
+)
+def operator_fleet_ratios(context) -> dg.MaterializeResult:
+    return _materialize(context, build_operator_fleet_ratios, "facts.operator_fleet_ratios")
+
+
+@dg.asset(
+    key="source_overloading",
+    group_name="facts",
+    deps=["weigh_events", "risk_scores", "staging_loadings", "staging_sources", "staging_vehicles"],
+    required_resource_keys=RESOURCES,
+    description="源头单位超限出场（R15）排名 + findings.source_overloading",
+)
+def source_overloading(context) -> dg.MaterializeResult:
+    return _materialize(context, build_source_overloading, "facts.source_overloading")
+
+
+ASSETS = [
+    vehicle_repeat_offences,
+    driver_repeat_offences,
+    operator_fleet_ratios,
+    source_overloading,
+]
+CHECKS: list = []

@@ -1,0 +1,16 @@
+-- rule_ranking: the rule-based baseline for the model's test period: past over-limit count, then rate.
+with test as (
+    select plate_key, cutoff, label, n_over_365, over_rate_365, max_excess_pct_365
+    from patterns.model_test
+),
+
+final as (
+    select plate_key, cutoff, label,
+        row_number() over (
+            partition by cutoff
+            order by n_over_365 desc, over_rate_365 desc, max_excess_pct_365 desc, plate_key
+        ) as rule_rank
+    from test
+)
+
+select * from final

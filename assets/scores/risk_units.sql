@@ -1,0 +1,130 @@
+-- risk_units (temp): exposure units (weighed passages, monitored vehicle-days, source departures) per scored entity over the horizon, each with its severity (0 = clean) and time weight.
+with horizon as (
+    select
+        cast($as_of as date) as as_of,
+        cast(cast($as_of as date) - to_months(cast($horizon_months as integer)) as date) as start_excl
+),
+
+passages as (
+    select
+        e.event_id as unit_id,
+        e.passed_at as unit_at,
+        e.plate_key,
+        e.driver_id,
+        e.operator_uscc,
+        case when e.over_limit or e.dimension_over then e.rids end as rids,
+        case
+            when e.over_limit then {{overlimit_severity}}
+            when e.dimension_over then $dimension_severity
+            else 0.0
+        end as severity,
+        case
+            when e.over_limit then 'R01'
+            when e.dimension_over then 'R02'
+        end as rule_id,
+        case
+            when e.over_limit then printf('%s 超限%.1f吨（%.1f%%）', strftime(e.passed_at, '%Y-%m-%d'),
+                e.excess_kg / 1000.0, e.excess_pct)
+            when e.dimension_over then strftime(e.passed_at, '%Y-%m-%d') || ' 外廓尺寸超限'
+        end as label
+    from facts.weigh_events e, horizon h
+    where e.gross_kg is not null
+        and cast(e.passed_at as date) > h.start_excl
+        and cast(e.passed_at as date) <= h.as_of
+),
+
+monitored_days as (
+    -- one unit per vehicle-day with tracks or alarms; severity = the worst incident that day
+    select
+        plate_key,
+        day,
+        max(severity) as severity,
+        arg_max(rule_id, severity) as rule_id,
+        arg_max(label, severity) as label,
+        flatten(list(evidence_record_ids)) as rids
+    from (
+        select
+            plate_key,
+            cast(ts as date) as day,
+            0.0 as severity,
+            cast(null as varchar) as rule_id,
+            cast(null as varchar) as label,
+            cast([] as varchar[]) as evidence_record_ids
+        from staging.gps_points
+        where plate_key is not null
+        union all
+        select
+            v.plate_key,
+            cast(v.started_at as date),
+            coalesce(s.severity, 0.0),
+            v.rule_id,
+            strftime(v.started_at, '%Y-%m-%d') || ' ' || v.kind,
+            v.evidence_record_ids
+        from facts.monitoring_violations v
+        left join scores.rule_monitoring_severity s on s.kind = v.kind
+        where v.plate_key is not null
+            and v.kind not in ('no_waybill')
+            and (v.source <> 'track' or not coalesce(v.alarmed, false))
+    ) d, horizon h
+    where d.day > h.start_excl and d.day <= h.as_of
+    group by plate_key, day
+),
+
+vehicle_units as (
+    select 'vehicle' as entity_kind, plate_key as entity_key, unit_id, unit_at, severity, rule_id,
+        label, rids
+    from passages where plate_key is not null
+    union all
+    select 'vehicle', plate_key, plate_key || '@' || cast(day as varchar), cast(day as timestamp),
+        severity, rule_id, label, rids
+    from monitored_days
+),
+
+operators as (
+    select plate_key, operator_uscc
+    from staging.vehicles
+    where plate_key is not null and operator_uscc is not null
+    qualify row_number() over (partition by plate_key order by (status = 'active') desc) = 1
+),
+
+departures as (
+    select
+        l.rid as unit_id,
+        l.loaded_at as unit_at,
+        l.source_id,
+        coalesce(max(p.severity), 0.0) as severity,
+        max(p.rule_id) as rule_id,
+        max(p.label) as label,
+        list_concat([l.rid], flatten(list(p.rids) filter (where p.severity > 0))) as rids
+    from staging.loadings l
+    cross join horizon h
+    left join facts.weigh_events e on e.waybill_id = l.waybill_id
+    left join passages p on p.unit_id = e.event_id
+    where l.source_id is not null
+        and cast(l.loaded_at as date) > h.start_excl
+        and cast(l.loaded_at as date) <= h.as_of
+    group by l.rid, l.loaded_at, l.source_id
+),
+
+final as (
+    select * from vehicle_units
+    union all
+    select 'driver', driver_id, unit_id, unit_at, severity, rule_id, label, rids
+    from passages where driver_id is not null
+    union all
+    select 'operator', o.operator_uscc, u.unit_id, u.unit_at, u.severity, u.rule_id, u.label, u.rids
+    from vehicle_units u
+    join operators o on o.plate_key = u.entity_key
+    union all
+    select 'source', source_id, unit_id, unit_at, severity, rule_id, label, rids
+    from departures
+)
+
+select
+    f.*,
+    case
+        when cast(f.unit_at as date) > h.as_of - to_months(cast($tw1_months as integer)) then $tw1
+        when cast(f.unit_at as date) > h.as_of - to_months(cast($tw2_months as integer)) then $tw2
+        else $tw3
+    end as time_weight
+from final f, horizon h

@@ -1,0 +1,146 @@
+"""Materialise the pattern assets with Dagster into a temp DuckDB (staging loaded from the
+tiny world's canonical copy) and check the findings contract and the truth scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
+
+from assets.patterns import ASSETS, CHECKS
+from models.patterns.common import FINDINGS_COLUMNS
+from pipelines.resources import XiansuoSettings
+
+TABLES = ("stations", "weigh_records", "vehicles", "operators", "drivers", "sources", "loadings")
+LEAD_TYPES = (
+    "cloned_plate",
+    "convoy",
+    "network_cluster",
+    "registration_mismatch",
+    "station_evasion",
+    "high_risk_vehicle",
+)
+
+
+@pytest.fixture(scope="module")
+def patterns_run(tiny_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("patterns_run")
+    db = workdir / "xiansuo.duckdb"
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("create schema staging")
+        for t in TABLES:
+            conn.execute(
+                f"create table staging.{t} as select * from read_parquet($p)",
+                {"p": str(tiny_world / "_truth" / "canonical" / f"{t}.parquet")},
+            )
+    result = dg.materialize(
+        [*ASSETS, *CHECKS],
+        resources={
+            "duckdb": DuckDBResource(database=str(db)),
+            "settings": XiansuoSettings(workdir=str(workdir), landing=str(tiny_world)),
+        },
+    )
+    assert result.success
+    checks = result.get_asset_check_evaluations()
+    assert len(checks) == len(CHECKS) and all(c.passed for c in checks)
+    return workdir
+
+
+def _conn(workdir: Path):
+    return duckdb.connect(str(workdir / "xiansuo.duckdb"), read_only=True)
+
+
+@pytest.mark.parametrize("lead_type", LEAD_TYPES)
+def test_findings_follow_the_contract(patterns_run: Path, lead_type: str) -> None:
+    with _conn(patterns_run) as conn:
+        cols = [r[0] for r in conn.execute(f"describe findings.{lead_type}").fetchall()]
+        assert cols == FINDINGS_COLUMNS
+        bad = conn.execute(
+            f"""
+            select count(*) from findings.{lead_type}
+            where lead_type <> $t or not starts_with(finding_key, $t || ':')
+               or explanation is null or legal_basis is null
+               or severity not between 0 and 1 or len(subject_keys) = 0
+            """,
+            {"t": lead_type},
+        ).fetchone()[0]
+        assert bad == 0
+        dup = conn.execute(
+            f"select count(*) - count(distinct finding_key) from findings.{lead_type}"
+        ).fetchone()[0]
+        assert dup == 0
+
+
+def test_pattern_findings_carry_evidence_rids(patterns_run: Path) -> None:
+    """Evidence ids are staging rids, so a lead packet can show the records."""
+    with _conn(patterns_run) as conn:
+        missing = conn.execute(
+            """
+            with ev as (
+                select unnest(evidence_record_ids) as rid from findings.cloned_plate
+                union all select unnest(evidence_record_ids) from findings.registration_mismatch
+                union all select unnest(evidence_record_ids) from findings.station_evasion
+            )
+            select count(*) from ev where rid not in (select rid from staging.weigh_records)
+            """
+        ).fetchone()[0]
+        assert missing == 0
+        n_ev = conn.execute(
+            "select min(len(evidence_record_ids)) from findings.cloned_plate"
+        ).fetchone()[0]
+        assert n_ev is None or n_ev > 0
+
+
+def test_explanations_are_chinese_with_figures(patterns_run: Path) -> None:
+    with _conn(patterns_run) as conn:
+        for lead_type in LEAD_TYPES:
+            rows = conn.execute(f"select explanation from findings.{lead_type} limit 3").fetchall()
+            for (text,) in rows:
+                assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+                assert any(ch.isdigit() for ch in text)
+
+
+def test_detectors_meet_the_bar_on_the_tiny_world(patterns_run: Path) -> None:
+    with _conn(patterns_run) as conn:
+        rows = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "select detector, precision, recall, f1 from patterns.evaluation"
+            ).fetchall()
+        }
+    for det in ("cloned_plate", "registration_mismatch", "station_evasion", "obscured_plate"):
+        precision, recall, f1 = rows[det]
+        if recall is not None:
+            assert f1 >= 0.9, (det, rows[det])
+    for det in ("convoy", "network_cluster"):
+        precision, recall, _ = rows[det]
+        if recall is not None:
+            assert recall >= 0.9 and precision >= 0.8, (det, rows[det])
+
+
+def test_model_card_and_evaluation_report_written(patterns_run: Path) -> None:
+    models = patterns_run / "out" / "models"
+    assert (models / "risk_model.md").exists()
+    html = (models / "risk_model.html").read_text(encoding="utf-8")
+    # plotly.js is embedded (officers' machines are offline), not loaded from a CDN
+    assert "Plotly.newPlot" in html and len(html) > 1_000_000
+    assert '<script src="https://cdn.plot.ly' not in html
+    assert "校准" in (models / "risk_model.md").read_text(encoding="utf-8")
+    assert "precision" in (models / "evaluation.md").read_text(encoding="utf-8")
+    with _conn(patterns_run) as conn:
+        metrics = json.loads(conn.execute("select metrics from patterns.model_runs").fetchone()[0])
+    assert metrics["n_test"] > 0
+
+
+def test_evaluation_skips_without_truth(patterns_run: Path, tmp_path: Path) -> None:
+    """Real data has no _truth/: the evaluation notes it and writes no scores."""
+    from assets.patterns.evaluation import evaluate
+
+    with duckdb.connect(str(patterns_run / "xiansuo.duckdb")) as conn:
+        conn.execute("create schema if not exists scratch")
+        n, md = evaluate(conn, tmp_path / "no_landing", tmp_path / "out")
+    assert n == 0 and "跳过" in md
