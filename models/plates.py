@@ -12,14 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# 省简称 → GB/T 2260 province code (31 mainland provinces)
-PROVINCE_ABBR: dict[str, str] = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22",
-    "黑": "23", "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36",
-    "鲁": "37", "豫": "41", "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46",
-    "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61", "甘": "62",
-    "青": "63", "宁": "64", "新": "65",
-}  # fmt: skip
+from data_contracts.regions import PROVINCE_ABBR as PROVINCE_ABBR
 
 # 发牌机关代号 of the four collaborating provinces (§5.1, V2)
 PLATE_CITIES: dict[str, str] = {

@@ -140,7 +140,7 @@ def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -
                 f"标签：{'facts.wim_static_links' if use_links else '本模块自建的不停车→固定站关联'}"
                 f"；预测期长{p['horizon_days']}天；每月1日为截点，特征只用截点前12个月数据。",
                 "模式信号（套牌、登记不符、绕行等）为全期计算结果，可能含少量时间泄漏。",
-                "概率在校准截点上校准（正例充足时用保序回归，否则用Platt sigmoid）；高风险车辆线索仅为风险信号，非处罚依据。",
+                "概率在校准截点上用Platt sigmoid校准（严格单调，不改变排序）；训练时超限样本加权；高风险车辆线索仅为风险信号，非处罚依据。",
             ],
         )
     ]

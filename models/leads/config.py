@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-# The four collaborating provinces (GB/T 2260 two-digit codes).
-REGION: dict[str, str] = {"21": "辽宁", "22": "吉林", "23": "黑龙江", "15": "内蒙古"}
+# The four collaborating provinces, plate abbreviations and province names: one reference table.
+from data_contracts.regions import PROVINCE_ABBR
+from data_contracts.regions import PROVINCE_NAMES as PROVINCE_NAMES
+from data_contracts.regions import REGION as REGION
 
 LEAD_TYPE_NAMES: dict[str, str] = {
     "vehicle_repeat": "车辆一年内违法超限超过3次",
@@ -93,22 +95,7 @@ CONTROL_MAX_PER_PROVINCE = 50
 CONTROL_SEED = 20260101
 
 # Plate prefix → province code (GA 36-2018 abbreviations), fallback when staging has no row.
-PLATE_PREFIX_PROVINCE: dict[str, str] = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22",
-    "黑": "23", "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36",
-    "鲁": "37", "豫": "41", "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46",
-    "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61", "甘": "62",
-    "青": "63", "宁": "64", "新": "65",
-}  # fmt: skip
-
-PROVINCE_NAMES: dict[str, str] = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁",
-    "22": "吉林", "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽",
-    "35": "福建", "36": "江西", "37": "山东", "41": "河南", "42": "湖北", "43": "湖南",
-    "44": "广东", "45": "广西", "46": "海南", "50": "重庆", "51": "四川", "52": "贵州",
-    "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏",
-    "65": "新疆",
-}  # fmt: skip
+PLATE_PREFIX_PROVINCE = PROVINCE_ABBR
 
 
 def province_name(code: str | None) -> str:

@@ -61,7 +61,12 @@ def features_sql() -> str:
             sum(gross_kg / nullif(limit_kg, 0)) as sum_ratio,
             count(gross_kg / nullif(limit_kg, 0)) as n_ratio,
             max(100.0 * (gross_kg - limit_kg) / nullif(limit_kg, 0)) as max_excess_pct,
-            max(passed_at) filter (where over_limit) as last_over
+            max(passed_at) filter (where over_limit) as last_over,
+            -- loading habit on legal loaded weighings: share loaded close to the limit
+            count(*) filter (where not coalesce(over_limit, false)
+                and gross_kg >= 0.7 * limit_kg and gross_kg <= limit_kg) as n_legal_loaded,
+            count(*) filter (where not coalesce(over_limit, false)
+                and gross_kg >= 0.94 * limit_kg and gross_kg <= limit_kg) as n_near_limit
         from patterns.passages
         where plate_key is not null
         group by all
@@ -72,6 +77,18 @@ def features_sql() -> str:
             sum(m.n_weighed) as n_weighed_365,
             sum(m.n_over) as n_over_365,
             sum(m.n_over) filter (where m.m >= p.cutoff - interval 3 month) as n_over_90,
+            sum(m.n_over) filter (where m.m >= p.cutoff - interval 1 month) as n_over_30,
+            sum(m.n_over) filter (where m.m >= p.cutoff - interval 6 month) as n_over_180,
+            sum(m.n_fixed_over) as n_static_over_365,
+            sum(m.n_fixed_over) filter (where m.m >= p.cutoff - interval 3 month)
+                as n_static_over_90,
+            sum(m.n_dyn_over) as n_wim_over_365,
+            sum(m.n_dyn_over) filter (where m.m >= p.cutoff - interval 3 month) as n_wim_over_90,
+            sum(m.n_fixed) as n_static_365,
+            sum(m.n_dyn) as n_wim_365,
+            sum(m.n_pass) filter (where m.m >= p.cutoff - interval 3 month) as n_pass_90,
+            sum(m.n_near_limit) as n_near_limit_365,
+            (sum(m.n_near_limit) + 0.1) / (sum(m.n_legal_loaded) + 2.0) as near_limit_share_365,
             (sum(m.n_over) + 0.1) / (sum(m.n_weighed) + 2.0) as over_rate_365,
             (sum(m.n_fixed_over) + 0.1) / (sum(m.n_fixed) + 2.0) as static_over_rate_365,
             (sum(m.n_dyn_over) + 0.1) / (sum(m.n_dyn) + 2.0) as wim_over_rate_365,
@@ -142,6 +159,17 @@ def features_sql() -> str:
             coalesce(vh.n_weighed_365, 0) as n_weighed_365,
             coalesce(vh.n_over_365, 0) as n_over_365,
             coalesce(vh.n_over_90, 0) as n_over_90,
+            coalesce(vh.n_over_30, 0) as n_over_30,
+            coalesce(vh.n_over_180, 0) as n_over_180,
+            coalesce(vh.n_static_over_365, 0) as n_static_over_365,
+            coalesce(vh.n_static_over_90, 0) as n_static_over_90,
+            coalesce(vh.n_wim_over_365, 0) as n_wim_over_365,
+            coalesce(vh.n_wim_over_90, 0) as n_wim_over_90,
+            coalesce(vh.n_static_365, 0) as n_static_365,
+            coalesce(vh.n_wim_365, 0) as n_wim_365,
+            coalesce(vh.n_pass_90, 0) as n_pass_90,
+            coalesce(vh.n_near_limit_365, 0) as n_near_limit_365,
+            coalesce(vh.near_limit_share_365, 0.05) as near_limit_share_365,
             coalesce(vh.over_rate_365, 0.05) as over_rate_365,
             coalesce(vh.static_over_rate_365, 0.05) as static_over_rate_365,
             coalesce(vh.wim_over_rate_365, 0.05) as wim_over_rate_365,

@@ -5,9 +5,13 @@ Label events are static (fixed-station) weighings reached through a WIM pre-sele
 taken at monthly cut-offs T: features use only data before T, the label is the first label
 event in [T, T + horizon). Split by time only: train on early cut-offs, choose the model and
 calibrate on a later slice, test on the latest cut-offs. Candidates: logistic regression on
-standardised features and gradient boosting; the better average precision on the
-calibration slice wins. Calibration: isotonic when the slice has ≥ 200 positives, else Platt
-(sigmoid). Per-vehicle reasons: the probability drop when a feature is set to its median.
+standardised features and gradient boosting, both with positives up-weighted (over-limit
+labels are rare, < 1 %, and easy negatives would otherwise dominate the fit); the better
+average precision (a ranking metric) on the calibration slice wins. Calibration: Platt
+(sigmoid) on the calibration slice — strictly monotone, so the ranking (precision@k) is the
+model's own and has no ties, while the displayed probabilities are calibrated (isotonic steps
+would tie many vehicles and make precision@k depend on the tie-break). Per-vehicle reasons:
+the probability drop when a feature is set to its median.
 """
 
 from __future__ import annotations
@@ -31,6 +35,17 @@ FEATURES = [
     "n_weighed_365",
     "n_over_365",
     "n_over_90",
+    "n_over_30",
+    "n_over_180",
+    "n_static_over_365",
+    "n_static_over_90",
+    "n_wim_over_365",
+    "n_wim_over_90",
+    "n_static_365",
+    "n_wim_365",
+    "n_pass_90",
+    "n_near_limit_365",
+    "near_limit_share_365",
     "over_rate_365",
     "static_over_rate_365",
     "wim_over_rate_365",
@@ -52,6 +67,17 @@ FEATURE_WORDS = {
     "n_weighed_365": "近12个月称重次数",
     "n_over_365": "近12个月超限次数",
     "n_over_90": "近90天超限次数",
+    "n_over_30": "近1个月超限次数",
+    "n_over_180": "近6个月超限次数",
+    "n_static_over_365": "近12个月固定站超限次数",
+    "n_static_over_90": "近90天固定站超限次数",
+    "n_wim_over_365": "近12个月不停车检测超限次数",
+    "n_wim_over_90": "近90天不停车检测超限次数",
+    "n_static_365": "近12个月固定站称重次数",
+    "n_wim_365": "近12个月不停车检测称重次数",
+    "n_pass_90": "近90天过车次数",
+    "n_near_limit_365": "近12个月接近限值（94–100%）的合法装载次数",
+    "near_limit_share_365": "合法装载中接近限值的比例",
     "over_rate_365": "近12个月超限率",
     "static_over_rate_365": "近12个月固定站超限率",
     "wim_over_rate_365": "近12个月不停车检测超限率",
@@ -67,6 +93,9 @@ FEATURE_WORDS = {
     "source_over_rate": "常用货源单位超限出场率",
     "pattern_flags": "团伙/套牌/登记不符等模式信号数",
 }
+
+
+POSITIVE_WEIGHT = 10.0  # class weight of over-limit labels in the fit
 
 
 def monthly_cutoffs(first: dt.date, last: dt.date, *, warmup_days: int = 60) -> list[dt.date]:
@@ -148,10 +177,19 @@ def train(frame: pd.DataFrame) -> TrainedModel:
     f_te = frame[frame.cutoff.isin(te)]
     if f_tr["label"].nunique() < 2 or f_ca["label"].nunique() < 2:
         raise ValueError("training or calibration slice has a single class")
+    # positives are rare (< 1 %): up-weight them so easy negatives do not dominate the fit
+    weights = {0: 1.0, 1: POSITIVE_WEIGHT}
     candidates = {
-        "logistic": make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000)),
+        "logistic": make_pipeline(
+            StandardScaler(), LogisticRegression(C=0.1, max_iter=2000, class_weight=weights)
+        ),
         "gradient_boosting": HistGradientBoostingClassifier(
-            max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, random_state=0
+            max_iter=200,
+            learning_rate=0.05,
+            max_leaf_nodes=15,
+            min_samples_leaf=40,
+            class_weight=weights,
+            random_state=0,
         ),
     }
     # model choice on the calibration slice (never on the test slice)
@@ -164,8 +202,8 @@ def train(frame: pd.DataFrame) -> TrainedModel:
     kind = max(choice, key=choice.get)
     pipe = candidates[kind]
     # Platt scaling keeps the ranking strictly monotone (isotonic steps create ties that
-    # blunt precision@k when the calibration slice has few positives)
-    method = "isotonic" if int(f_ca["label"].sum()) >= 200 else "sigmoid"
+    # make precision@k depend on the tie-break); it also undoes the class weights' inflation
+    method = "sigmoid"
     cal = CalibratedClassifierCV(FrozenEstimator(pipe), method=method)
     cal.fit(_transform(f_ca), f_ca["label"].astype(int))
     model = TrainedModel(

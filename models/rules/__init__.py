@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from data_contracts.regions import PROVINCE_ABBR
+from data_contracts.regions import PROVINCE_NAMES as PROVINCE_NAMES
+
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 ASSUMPTION_NOTE = "（可配置假设，非法定依据）"
 
@@ -160,18 +163,4 @@ def load_rules(path: str | None = None) -> RuleBook:
 
 
 # Registration province of a plate from its first character (GA 36-2018) — GB/T 2260 codes.
-PLATE_PREFIX_PROVINCE: dict[str, str] = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22",
-    "黑": "23", "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36",
-    "鲁": "37", "豫": "41", "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46",
-    "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61", "甘": "62",
-    "青": "63", "宁": "64", "新": "65",
-}  # fmt: skip
-PROVINCE_NAMES: dict[str, str] = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁",
-    "22": "吉林", "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽",
-    "35": "福建", "36": "江西", "37": "山东", "41": "河南", "42": "湖北", "43": "湖南",
-    "44": "广东", "45": "广西", "46": "海南", "50": "重庆", "51": "四川", "52": "贵州",
-    "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏",
-    "65": "新疆",
-}  # fmt: skip
+PLATE_PREFIX_PROVINCE = PROVINCE_ABBR

@@ -14,10 +14,10 @@ import jinja2
 import polars as pl
 
 from data_contracts.contract import all_contracts, message, reasons
+from data_contracts.regions import REGION as PROVINCE_NAMES
 from reports.safe import mask_free_text, neutralise_cell
 
 TEMPLATES = Path(__file__).parent / "templates"
-PROVINCE_NAMES = {"21": "辽宁", "22": "吉林", "23": "黑龙江", "15": "内蒙古"}
 
 FILE_COLUMNS_ZH = {
     "table_name": "数据表",

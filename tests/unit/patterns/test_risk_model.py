@@ -75,3 +75,58 @@ def test_model_scoring_against_rule_and_random() -> None:
     assert by_k["risk_model.precision@20"]["precision"] == 0.5
     assert by_k["risk_model.precision@20"]["rule_precision"] == 0.0
     assert by_k["risk_model.precision@20"]["random_precision"] == pytest.approx(0.1, abs=0.03)
+
+
+def test_calibration_keeps_the_ranking() -> None:
+    """Platt scaling is strictly monotone: no ties added, the raw score's order is kept."""
+    frame = _frame(1)
+    model = rm.train(frame)
+    test = frame[frame.cutoff >= model.test_window[0]]
+    raw = model.pipeline.predict_proba(rm._transform(test))[:, 1]
+    p = model.predict(test)
+    assert model.calibration_method == "sigmoid"
+    assert len(np.unique(p)) == len(np.unique(raw))
+    assert (np.diff(p[np.argsort(raw, kind="stable")]) >= 0).all()
+
+
+def test_features_use_only_history_before_the_cutoff() -> None:
+    """Counts per source (static / WIM), recent windows and the near-limit habit come from
+    months strictly before the cut-off; later weighings never leak into the features."""
+    import duckdb
+
+    from models.patterns import risk_features as rf
+
+    conn = duckdb.connect()
+    conn.execute("create schema patterns; create schema staging")
+    conn.execute(
+        "create table patterns.passages (plate_key varchar, station_id varchar, "
+        "station_kind varchar, passed_at timestamp, gross_kg double, limit_kg double, "
+        "over_limit boolean)"
+    )
+    rows = [
+        ("A", "s1", "fixed", "2026-03-10 08:00", 52000, 49000, True),  # static over, 3 m back
+        ("A", "w1", "wim", "2026-05-20 08:00", 53000, 49000, True),  # WIM over, last month
+        ("A", "w1", "wim", "2026-05-21 08:00", 47500, 49000, False),  # legal, near the limit
+        ("A", "w1", "wim", "2026-05-22 08:00", 40000, 49000, False),  # legal, ordinary load
+        ("A", "s1", "fixed", "2026-06-02 08:00", 60000, 49000, True),  # after the cut-off
+        ("A", "w1", "wim", "2026-06-03 08:00", 48500, 49000, False),  # after the cut-off
+    ]
+    conn.executemany("insert into patterns.passages values (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute(
+        "create table staging.vehicles as select 'A' as plate_key, 6 as axle_count, "
+        "'tractor' as vehicle_type, '黄' as plate_color, 'U1' as operator_uscc"
+    )
+    conn.execute("create table staging.operators as select 'U1' as uscc, 3 as fleet_size")
+    conn.execute("create table patterns.pattern_flags (plate_key varchar, n_flags bigint)")
+    conn.execute(
+        "create table patterns.model_population as select 'A' as plate_key, "
+        "date '2026-06-01' as cutoff"
+    )
+    row = conn.execute(rf.features_sql()).df().iloc[0]
+    assert row.n_over_365 == 2 and row.n_over_30 == 1 and row.n_over_90 == 2
+    assert row.n_static_over_365 == 1 and row.n_wim_over_365 == 1
+    assert row.n_static_365 == 1 and row.n_wim_365 == 3 and row.n_pass_90 == 4
+    assert row.n_near_limit_365 == 1
+    assert row.near_limit_share_365 == pytest.approx((1 + 0.1) / (2 + 2.0))
+    assert row.days_since_over == 12
+    assert set(rm.FEATURES) <= set(row.index)
