@@ -178,3 +178,20 @@ def ensure_risk_table(conn) -> None:
         " status varchar, score double, score_lo double, score_hi double, percentile double,"
         " breakdown_zh varchar)"
     )
+
+
+def materialize_findings_step(context, build, table: str, **kw) -> dg.MaterializeResult:
+    """Run `build(conn, as_of, **kw)` in one transaction; report its rows, findings and a preview."""
+    with context.resources.duckdb.get_connection() as conn:
+        as_of = as_of_date(context, conn)
+        conn.execute("begin")
+        counts = build(conn, as_of, **kw)
+        conn.execute("commit")
+        return dg.MaterializeResult(
+            metadata={
+                "rows": counts["rows"],
+                "findings": counts["findings"],
+                "as_of": str(as_of),
+                "preview": preview(conn, table),
+            }
+        )

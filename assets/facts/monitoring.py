@@ -9,6 +9,7 @@ from assets.facts._common import (
     create_table,
     ensure_risk_table,
     ensure_schemas,
+    materialize_findings_step,
     preview,
     read_sql,
     write_findings,
@@ -165,19 +166,9 @@ def monitoring_violations(context) -> dg.MaterializeResult:
     description="两客一危业户：报警处理率（R28）、违法与监控缺位信号 + findings.passenger_hazmat_operator",
 )
 def passenger_hazmat_operators(context) -> dg.MaterializeResult:
-    with context.resources.duckdb.get_connection() as conn:
-        as_of = as_of_date(context, conn)
-        conn.execute("begin")
-        counts = build_passenger_hazmat_operators(conn, as_of)
-        conn.execute("commit")
-        return dg.MaterializeResult(
-            metadata={
-                "rows": counts["rows"],
-                "findings": counts["findings"],
-                "as_of": str(as_of),
-                "preview": preview(conn, "facts.passenger_hazmat_operators"),
-            }
-        )
+    return materialize_findings_step(
+        context, build_passenger_hazmat_operators, "facts.passenger_hazmat_operators"
+    )
 
 
 ASSETS = [monitoring_violations, passenger_hazmat_operators]

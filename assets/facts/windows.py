@@ -7,11 +7,10 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.facts._common import (
-    as_of_date,
     create_table,
     ensure_risk_table,
     ensure_schemas,
-    preview,
+    materialize_findings_step,
     read_sql,
     render,
     used_params,
@@ -118,22 +117,6 @@ def build_source_overloading(conn, as_of) -> dict[str, int]:
     return {"rows": n, "findings": nf}
 
 
-def _materialize(context, build, table: str, **kw) -> dg.MaterializeResult:
-    with context.resources.duckdb.get_connection() as conn:
-        as_of = as_of_date(context, conn)
-        conn.execute("begin")
-        counts = build(conn, as_of, **kw)
-        conn.execute("commit")
-        return dg.MaterializeResult(
-            metadata={
-                "rows": counts["rows"],
-                "findings": counts["findings"],
-                "as_of": str(as_of),
-                "preview": preview(conn, table),
-            }
-        )
-
-
 @dg.asset(
     key="vehicle_repeat_offences",
     group_name="facts",
@@ -142,7 +125,9 @@ def _materialize(context, build, table: str, **kw) -> dg.MaterializeResult:
     description="车辆一年内违法超限运输超过3次（R09）+ findings.vehicle_repeat",
 )
 def vehicle_repeat_offences(context) -> dg.MaterializeResult:
-    return _materialize(context, build_repeat, "facts.vehicle_repeat_offences", kind="vehicle")
+    return materialize_findings_step(
+        context, build_repeat, "facts.vehicle_repeat_offences", kind="vehicle"
+    )
 
 
 @dg.asset(
@@ -153,7 +138,9 @@ def vehicle_repeat_offences(context) -> dg.MaterializeResult:
     description="驾驶人一年内违法超限运输超过3次（R10）+ findings.driver_repeat",
 )
 def driver_repeat_offences(context) -> dg.MaterializeResult:
-    return _materialize(context, build_repeat, "facts.driver_repeat_offences", kind="driver")
+    return materialize_findings_step(
+        context, build_repeat, "facts.driver_repeat_offences", kind="driver"
+    )
 
 
 @dg.asset(
@@ -164,7 +151,9 @@ def driver_repeat_offences(context) -> dg.MaterializeResult:
     description="业户违法超限车辆超过车辆总数10%（R11）+ findings.operator_fleet_ratio",
 )
 def operator_fleet_ratios(context) -> dg.MaterializeResult:
-    return _materialize(context, build_operator_fleet_ratios, "facts.operator_fleet_ratios")
+    return materialize_findings_step(
+        context, build_operator_fleet_ratios, "facts.operator_fleet_ratios"
+    )
 
 
 @dg.asset(
@@ -175,7 +164,7 @@ def operator_fleet_ratios(context) -> dg.MaterializeResult:
     description="源头单位超限出场（R15）排名 + findings.source_overloading",
 )
 def source_overloading(context) -> dg.MaterializeResult:
-    return _materialize(context, build_source_overloading, "facts.source_overloading")
+    return materialize_findings_step(context, build_source_overloading, "facts.source_overloading")
 
 
 ASSETS = [
