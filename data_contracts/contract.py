@@ -286,5 +286,47 @@ def _validate(c: Contract) -> None:
         raise ValueError(f"{c.table}: plate_columns needs plate and plate_color")
 
 
+def load_feeds(path: Path | None = None) -> dict:
+    """Per-province feed settings (default: contracts/_feeds.yaml), validated."""
+    from models.plates import COLOUR_CODE_SETS
+
+    path = path or CONTRACT_DIR / "_feeds.yaml"
+    d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    codes = d.get("plate_color_code_set") or {}
+    names = [codes.get("default", "xiansuo")]
+    for prov, v in (codes.get("provinces") or {}).items():
+        if not re.fullmatch(r"\d{2}", str(prov)):
+            raise ValueError(f"{path.name}: province {prov!r} is not a 2-digit code")
+        if isinstance(v, dict):
+            unknown = set(v) - {"default", *TABLES}
+            if unknown:
+                raise ValueError(f"{path.name}: province {prov}: unknown tables {unknown}")
+            names += list(v.values())
+        else:
+            names.append(v)
+    bad = [n for n in names if n not in COLOUR_CODE_SETS]
+    if bad:
+        raise ValueError(f"{path.name}: unknown plate colour code sets {bad}")
+    return d
+
+
+@cache
+def feeds() -> dict:
+    return load_feeds()
+
+
+def plate_color_code_set(province: str, table: str, settings: dict | None = None) -> str:
+    """The plate-colour code set of one province's exports of one table (`_feeds.yaml`;
+    default xiansuo = INTERFACES §2)."""
+    codes = (settings if settings is not None else feeds()).get("plate_color_code_set") or {}
+    default = codes.get("default", "xiansuo")
+    v = (codes.get("provinces") or {}).get(str(province))
+    if v is None:
+        return default
+    if isinstance(v, dict):
+        return v.get(table, v.get("default", default))
+    return v
+
+
 def all_contracts() -> list[Contract]:
     return [load_contract(t) for t in TABLES]

@@ -71,3 +71,77 @@ def handling_rate_below(handled: int, total: int) -> bool:
     """R28: operator alarm-handling rate strictly below 90 %."""
     p = load_rules().params("R28")
     return total >= p["min_alarms"] and handled < p["min_rate"] * total
+
+
+# R21 — passenger-company scheduling limits (《道路旅客运输企业安全管理规范》第三十八条, [V2]).
+# Enterprise duties computed on the R20 driving periods (a stop of ≥ 20 min ends a period; shorter
+# stops count as driving). Mirrors of the SQL in assets/facts/monitoring_violations.sql.
+
+
+def _minutes(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds() / 60.0
+
+
+def night_continuous_minutes(
+    periods: list[tuple[datetime, datetime]],
+) -> list[tuple[datetime, datetime, float]]:
+    """(from, to, minutes) of each driving period's part inside a night window (22:00–06:00)."""
+    p = load_rules().params("R21")
+    start, end = _hhmm(p["night_start"]), _hhmm(p["night_end"])
+    length = timedelta(
+        minutes=((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)) % 1440 or 1440
+    )
+    out = []
+    for s, e in periods:
+        day = s.date() - timedelta(days=1)
+        while datetime.combine(day, start) < e:
+            lo = datetime.combine(day, start)
+            a, b = max(s, lo), min(e, lo + length)
+            if b > a:
+                out.append((a, b, _minutes(a, b)))
+            day += timedelta(days=1)
+    return out
+
+
+def night_continuous_over(periods: list[tuple[datetime, datetime]]) -> list[tuple]:
+    """Night parts strictly longer than 2 h (120 min)."""
+    limit = load_rules().params("R21")["max_night_continuous_min"]
+    return [x for x in night_continuous_minutes(periods) if x[2] > limit]
+
+
+def max_driving_in_window(periods: list[tuple[datetime, datetime]], span: timedelta) -> float:
+    """Largest driving time (minutes) in any window of length `span` (sliding). The maximum is
+    reached by a window that starts at a period start or ends at a period end."""
+    best = 0.0
+    for s0, e0 in periods:
+        for lo, hi in ((s0, s0 + span), (e0 - span, e0)):
+            total = sum(max(0.0, _minutes(max(s, lo), min(e, hi))) for s, e in periods)
+            best = max(best, total)
+    return best
+
+
+def scheduling_violations(periods: list[tuple[datetime, datetime]]) -> set[str]:
+    """R21 kinds a coach's driving periods break: night continuous > 2 h, > 8 h in any 24 h,
+    > 44 h in any 7 days (all strictly greater)."""
+    p = load_rules().params("R21")
+    kinds = p["kinds"]
+    out = set()
+    if night_continuous_over(periods):
+        out.add(kinds["night"])
+    if max_driving_in_window(periods, timedelta(hours=24)) > p["max_driving_24h_min"]:
+        out.add(kinds["day"])
+    if max_driving_in_window(periods, timedelta(days=7)) > p["max_driving_7d_min"]:
+        out.add(kinds["week"])
+    return out
+
+
+# R25 — coach over-capacity (道交法92; 记分办法), [V].
+
+
+def capacity_band(passengers: int, seats: int) -> dict | None:
+    """The R25 band (label, fine range, points) of a passenger count over the seats, compared in
+    integers (passengers × 100 ≥ seats × (100 + from_pct)); None when not over the seats."""
+    if seats <= 0 or passengers <= seats:
+        return None
+    bands = load_rules().params("R25")["bands"]
+    return [b for b in bands if passengers * 100 >= seats * (100 + b["from_pct"])][-1]

@@ -159,15 +159,18 @@ def dimension_over(
     )
 
 
-def weigh_input_sql(*, present_optional: set[str]) -> str:
-    """Select of staging.weigh_records with the optional R03/R04 columns (NULL when absent)."""
+def weigh_input_sql(*, present_optional: set[str], table: str = "staging.weigh_records") -> str:
+    """Select of the weigh records (staging.weigh_records, or a temp table holding a subset of it)
+    with the optional R03/R04 columns (NULL when absent)."""
     extra = []
     for col, typ in OPTIONAL_WEIGH_COLUMNS.items():
         expr = f"r.{col}" if col in present_optional else "null"
         extra.append(f"cast({expr} as {typ}) as {col}")
     # only our own column names are pasted (OPTIONAL_WEIGH_COLUMNS), never data values
     cols = ", ".join(extra)
-    return f"select r.rowid as _rowid, r.*, {cols} from staging.weigh_records r"  # noqa: S608
+    if table not in ("staging.weigh_records", "weigh_scope"):
+        raise ValueError(f"not a weigh records table: {table!r}")
+    return f"select r.rowid as _rowid, r.*, {cols} from {table} r"  # noqa: S608
 
 
 def limit_adjustment_sql(*, book: RuleBook | None = None) -> str:

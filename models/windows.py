@@ -2,13 +2,15 @@
 
 "1年内 … 超过3次": the rolling 12 months ending on the as-of date (both ends by calendar date:
 an event counts when window_start < event date ≤ as_of, window_start = as_of − 12 months), and
-strictly more than 3. Fleet ratio: strictly more than 10 %, compared exactly (no float error).
+strictly more than 3. Optional anchor (configurable, [U]): the 12-month cycle containing as_of that
+starts on an anniversary of the licence's first issue (`counting_window`). Fleet ratio: strictly more than 10 %, compared exactly (no float error).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 
@@ -16,8 +18,6 @@ def months_before(d: date, months: int) -> date:
     """Same day `months` earlier (clamped to month end, like SQL `date - interval n month`)."""
     y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
     m += 1
-    import calendar
-
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
@@ -32,6 +32,60 @@ def in_window(event_day: date, as_of: date, months: int = 12) -> bool:
 
 def count_in_window(days: Iterable[date], as_of: date, months: int = 12) -> int:
     return sum(1 for d in days if in_window(d, as_of, months))
+
+
+# Licence-anniversary anchor (R09/R10 `window_anchor: licence_anniversary`). The reading of
+# 超限规定46¶2 that the counting period runs from the first issue of the 道路运输证 / 从业资格证 is
+# [U]: this is a configurable option, never printed as law.
+
+
+def anniversary(first_issued: date, year: int, leap_day: str = "mar1") -> date:
+    """The anniversary of `first_issued` in `year`. A 29 Feb first issue has no anniversary in a
+    non-leap year: the cycle then starts on 1 March ('mar1': the previous cycle ends on 28 Feb, the
+    month's last day — 民法典第二百零三条) or on 28 Feb ('feb28')."""
+    if first_issued.month == 2 and first_issued.day == 29 and not calendar.isleap(year):
+        return date(year, 3, 1) if leap_day == "mar1" else date(year, 2, 28)
+    return first_issued.replace(year=year)
+
+
+def anniversary_cycle(
+    first_issued: date | None, as_of: date, leap_day: str = "mar1"
+) -> tuple[date, date] | None:
+    """(first day, last day) of the 12-month counting cycle that contains `as_of` and starts on an
+    anniversary of the first issue; None when the date is unknown or after as_of (→ rolling)."""
+    if first_issued is None or first_issued > as_of:
+        return None
+    year = (
+        as_of.year if anniversary(first_issued, as_of.year, leap_day) <= as_of else as_of.year - 1
+    )
+    start = max(anniversary(first_issued, year, leap_day), first_issued)
+    end = anniversary(first_issued, year + 1, leap_day) - timedelta(days=1)
+    return start, end
+
+
+def counting_window(
+    as_of: date,
+    *,
+    anchor: str = "rolling",
+    first_issued: date | None = None,
+    months: int = 12,
+    leap_day: str = "mar1",
+) -> tuple[date, date, str]:
+    """(first counted day, last counted day, anchor used) — 'rolling', 'licence_anniversary', or
+    'rolling_fallback' (anniversary anchor configured but the first-issue date is unknown)."""
+    if anchor == "licence_anniversary":
+        cycle = anniversary_cycle(first_issued, as_of, leap_day)
+        if cycle is not None:
+            return cycle[0], as_of, "licence_anniversary"
+        return window_start(as_of, months) + timedelta(days=1), as_of, "rolling_fallback"
+    if anchor != "rolling":
+        raise ValueError(f"unknown window anchor: {anchor!r}")
+    return window_start(as_of, months) + timedelta(days=1), as_of, "rolling"
+
+
+def count_in_counting_window(days: Iterable[date], as_of: date, **kw) -> int:
+    first, last, _ = counting_window(as_of, **kw)
+    return sum(1 for d in days if first <= d <= last)
 
 
 def is_repeat_offender(

@@ -38,12 +38,22 @@ class Settings:
         return cls(workdir, landing, date.fromisoformat(as_of_text) if as_of_text else None)
 
 
+# Telemetry off. Step stdout/stderr are not captured to files: every asset reports through
+# Dagster's event log, and the file capture spawns a `tail -F` per step that outlives a killed run.
+DAGSTER_YAML = """telemetry:
+  enabled: false
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
+
+
 def prepare_dagster_home(settings: Settings) -> Path:
     """Create DAGSTER_HOME under the work dir with telemetry off, and point Dagster at it."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    if not config.exists() or config.read_text(encoding="utf-8") != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home

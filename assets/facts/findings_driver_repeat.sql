@@ -1,4 +1,4 @@
--- findings_driver_repeat: one finding per driver with more than 3 over-limit violations in the rolling 12 months (R10); the driver id stays in subject_keys only (masked by the leads layer).
+-- findings_driver_repeat: one finding per driver with more than 3 over-limit violations in the counting window — rolling 12 months or the configured licence-anniversary cycle (R10); the driver id stays in subject_keys only (masked by the leads layer).
 with pm as (
     select map(list(code), list(name)) as m from facts.province_names
 ),
@@ -47,9 +47,18 @@ final as (
         s.first_evidence_at,
         s.last_evidence_at,
         printf(
-            '该驾驶人近12个月（%s至%s）在%s驾驶违法超限运输车辆%d次（按日计，共%d条超限记录），超过法定的%d次；最近一次%s驾驶%s在%s（%s）%s。依据%s，建议发证地（%s）道路运输管理机构核实后责令其停止从事营业性运输。',
-            strftime(s.window_start + 1, '%Y-%m-%d'),
-            strftime(s.as_of, '%Y-%m-%d'),
+            '该驾驶人%s在%s驾驶违法超限运输车辆%d次（按日计，共%d条超限记录），超过法定的%d次；最近一次%s驾驶%s在%s（%s）%s。依据%s，建议发证地（%s）道路运输管理机构核实后责令其停止从事营业性运输。',
+        case s.window_anchor_used
+            when 'licence_anniversary' then printf(
+                '本计数周期（自从业资格证初次领取日%s起按周年计算，%s至%s；周年计数口径为可配置假设，非法定依据）',
+                strftime(s.first_issued_on, '%Y-%m-%d'),
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+            when 'rolling_fallback' then printf(
+                '近12个月（%s至%s；已配置按从业资格证初次领取周年计数，但该驾驶人初次领取日期不详，按滚动12个月计算）',
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+            else printf('近12个月（%s至%s）',
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+        end,
             array_to_string(list_transform(s.origin_provinces, lambda p: coalesce(pm.m[p], p)), '、'),
             s.violations_12m,
             s.violation_events_12m,
@@ -65,8 +74,8 @@ final as (
             coalesce(pm.m[s.driver_province], s.driver_province, '不详')
         ) as explanation,
         printf(
-            'Driver had %d over-limit violations in the 12 months to %s (legal threshold: more than %d), in provinces %s.',
-            s.violations_12m, strftime(s.as_of, '%Y-%m-%d'), $more_than,
+            'Driver had %d over-limit violations in the counting window (%s) to %s (legal threshold: more than %d), in provinces %s.',
+            s.violations_12m, s.window_anchor_used, strftime(s.as_of, '%Y-%m-%d'), $more_than,
             array_to_string(s.origin_provinces, ',')
         ) as explanation_en,
         to_json({
@@ -77,6 +86,9 @@ final as (
             'violations_12m': s.violations_12m,
             'event_ids': s.event_ids,
             'window_start_exclusive': s.window_start,
+            'window_anchor': s.window_anchor,
+            'window_anchor_used': s.window_anchor_used,
+            'first_issued_on': s.first_issued_on,
             'last_plate_key': s.plate_key
         }) as details,
         s.as_of

@@ -1,4 +1,4 @@
--- findings_vehicle_repeat: one finding per vehicle with more than 3 over-limit violations in the rolling 12 months (R09), in the findings contract.
+-- findings_vehicle_repeat: one finding per vehicle with more than 3 over-limit violations in the counting window — rolling 12 months or the configured licence-anniversary cycle (R09), in the findings contract.
 with pm as (
     select map(list(code), list(name)) as m from facts.province_names
 ),
@@ -35,11 +35,20 @@ final as (
         s.first_evidence_at,
         s.last_evidence_at,
         printf(
-            '该车（%s，%s牌）近12个月（%s至%s）在%s违法超限运输%d次（按日计，共%d条超限记录），超过法定的%d次；最近一次%s在%s（%s）%s。依据%s，建议车籍地（%s）道路运输管理机构核实后依法处理（吊销车辆营运证），并按“一超四罚”追究驾驶人、业户和源头单位责任。',
+            '该车（%s，%s牌）%s在%s违法超限运输%d次（按日计，共%d条超限记录），超过法定的%d次；最近一次%s在%s（%s）%s。依据%s，建议车籍地（%s）道路运输管理机构核实后依法处理（吊销车辆营运证），并按“一超四罚”追究驾驶人、业户和源头单位责任。',
             split_part(s.subject_key, '|', 1),
             coalesce(nullif(split_part(s.subject_key, '|', 2), ''), '未知颜色'),
-            strftime(s.window_start + 1, '%Y-%m-%d'),
-            strftime(s.as_of, '%Y-%m-%d'),
+        case s.window_anchor_used
+            when 'licence_anniversary' then printf(
+                '本计数周期（自道路运输证初次领取日%s起按周年计算，%s至%s；周年计数口径为可配置假设，非法定依据）',
+                strftime(s.first_issued_on, '%Y-%m-%d'),
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+            when 'rolling_fallback' then printf(
+                '近12个月（%s至%s；已配置按道路运输证初次领取周年计数，但该车初次领取日期不详，按滚动12个月计算）',
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+            else printf('近12个月（%s至%s）',
+                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
+        end,
             array_to_string(list_transform(s.origin_provinces, lambda p: coalesce(pm.m[p], p)), '、'),
             s.violations_12m,
             s.violation_events_12m,
@@ -54,8 +63,8 @@ final as (
             coalesce(pm.m[s.registered_province], s.registered_province, '不详')
         ) as explanation,
         printf(
-            'Vehicle %s had %d over-limit violations in the 12 months to %s (legal threshold: more than %d), in provinces %s; last on %s at %s.',
-            s.subject_key, s.violations_12m, strftime(s.as_of, '%Y-%m-%d'), $more_than,
+            'Vehicle %s had %d over-limit violations in the counting window (%s) to %s (legal threshold: more than %d), in provinces %s; last on %s at %s.',
+            s.subject_key, s.violations_12m, s.window_anchor_used, strftime(s.as_of, '%Y-%m-%d'), $more_than,
             array_to_string(s.origin_provinces, ','), strftime(s.last_evidence_at, '%Y-%m-%d'),
             s.last_station_id
         ) as explanation_en,
@@ -69,6 +78,9 @@ final as (
             'violations_with_evidence': s.violations_with_evidence,
             'event_ids': s.event_ids,
             'window_start_exclusive': s.window_start,
+            'window_anchor': s.window_anchor,
+            'window_anchor_used': s.window_anchor_used,
+            'first_issued_on': s.first_issued_on,
             'last_station_id': s.last_station_id,
             'last_excess_kg': s.last_excess_kg,
             'operator_uscc': s.operator_uscc

@@ -1,4 +1,5 @@
-"""两客一危: violations from alarms and GPS tracks (R20–R31) and the operator view (R28)."""
+"""两客一危: violations from alarms and GPS tracks (R20–R31, incl. coach scheduling R21 and
+over-capacity R25) and the operator view (R28, R30, R21, R25)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import dagster as dg
 
 from assets.facts._common import (
     as_of_date,
+    columns_of,
     create_table,
     ensure_risk_table,
     ensure_schemas,
     materialize_findings_step,
     preview,
     read_sql,
+    render,
     write_findings,
     write_rule_tables,
 )
@@ -28,6 +31,10 @@ KIND_RULES = {
     "waybill_incomplete": "R30",
     "no_waybill": "R30",
     "unregistered": "R31",
+    "night_continuous": "R21",
+    "driving_24h": "R21",
+    "driving_7d": "R21",
+    "over_capacity": "R25",
 }
 # When an operator becomes a passenger_hazmat_operator lead: the legal triggers R28 (handling rate
 # < 90 %) and R30 (hazmat loading without escort / with an incomplete e-waybill) always; the two
@@ -38,6 +45,9 @@ OPERATOR_SIGNAL = {
     "min_mismatch": 3,  # track violations without alarm + alarms not in tracks
     "use_volume": False,
     "min_incidents_per_vehicle": 2.0,
+    # enterprise duties: coach scheduling limits (R21) and over-capacity (R25) episodes
+    "min_r21": 1,
+    "min_r25": 1,
 }
 
 
@@ -69,7 +79,48 @@ def monitoring_params(as_of) -> dict:
         "band_mid": bands[1]["band"],
         "band_high_pct": bands[2]["from_pct"],
         "band_high": bands[2]["band"],
+        **r21_params(book),
+        **r25_params(book),
     }
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def r21_params(book) -> dict:
+    p = book.params("R21")
+    start, end = _minutes(p["night_start"]), _minutes(p["night_end"])
+    kinds = p["kinds"]
+    if kinds.get("day") not in KIND_RULES or kinds.get("week") not in KIND_RULES:
+        raise ValueError("R21 kinds must be the violation kinds known to KIND_RULES")
+    return {
+        # types outside every list when the rule is switched off
+        "r21_types": list(p["vehicle_types"]) if book.enabled("R21") else [],
+        "r21_night_start_min": start,
+        "r21_night_len_min": (end - start) % 1440 or 1440,
+        "r21_max_night_min": p["max_night_continuous_min"],
+        "r21_day_span_min": 24 * 60,
+        "r21_max_day_min": p["max_driving_24h_min"],
+        "r21_week_span_min": 7 * 24 * 60,
+        "r21_max_week_min": p["max_driving_7d_min"],
+        "r21_kind_night": kinds["night"],
+        "r21_kind_day": kinds["day"],
+        "r21_kind_week": kinds["week"],
+    }
+
+
+def r25_params(book) -> dict:
+    p = book.params("R25")
+    return {"r25_serious_pct": p.get("serious_from_pct"), "r25_serious_note": p["serious_note"]}
+
+
+def optional_column(conn, table: str, column: str, alias: str, sql_type: str) -> str:
+    """`alias.column` when staging.<table> has the (optional) column, else a typed NULL."""
+    if column in columns_of(conn, "staging", table):
+        return f"{alias}.{column}" if alias else column
+    return f"cast(null as {sql_type})"
 
 
 def write_monitoring_rule_tables(conn) -> None:
@@ -80,6 +131,25 @@ def write_monitoring_rule_tables(conn) -> None:
     conn.executemany(
         "insert into facts.rule_speed_limits values (?, ?)",
         [[k, float(v)] for k, v in book.params("R23")["track_limit_kmh"].items()],
+    )
+    conn.execute(
+        "create or replace table facts.rule_capacity_bands (from_pct bigint, band varchar,"
+        " fine_min_yuan double, fine_max_yuan double, points bigint)"
+    )
+    conn.executemany(
+        "insert into facts.rule_capacity_bands values (?, ?, ?, ?, ?)",
+        [
+            [
+                int(b["from_pct"]),
+                b["band"],
+                float(b["fine_min_yuan"]),
+                float(b["fine_max_yuan"]),
+                int(b["points"]),
+            ]  # fmt: skip
+            for b in book.params("R25")["bands"]
+        ]
+        if book.enabled("R25")
+        else [],
     )
     conn.execute("create or replace table facts.rule_kinds (kind varchar, rule_id varchar)")
     conn.executemany(
@@ -92,12 +162,14 @@ def build_monitoring_violations(conn, as_of) -> int:
     ensure_schemas(conn, "facts")
     write_rule_tables(conn)
     write_monitoring_rule_tables(conn)
-    return create_table(
-        conn,
-        "facts.monitoring_violations",
+    sql = render(
         read_sql("monitoring_violations.sql"),
-        monitoring_params(as_of),
+        seats=optional_column(conn, "vehicles", "seats", "", "bigint"),
+        passenger_count=optional_column(
+            conn, "monitoring_events", "passenger_count", "m", "bigint"
+        ),
     )
+    return create_table(conn, "facts.monitoring_violations", sql, monitoring_params(as_of))
 
 
 def build_passenger_hazmat_operators(conn, as_of) -> dict[str, int]:
@@ -109,6 +181,7 @@ def build_passenger_hazmat_operators(conn, as_of) -> dict[str, int]:
         "min_rate": p["min_rate"],
         "min_alarms": p["min_alarms"],
         **OPERATOR_SIGNAL,
+        **{k: v for k, v in r21_params(load_rules()).items() if k.startswith("r21_kind_")},
     }
     n = create_table(
         conn,
@@ -136,7 +209,7 @@ def build_passenger_hazmat_operators(conn, as_of) -> dict[str, int]:
         "staging_loadings",
     ],
     required_resource_keys=RESOURCES,
-    description="两客一危：报警与轨迹违法（疲劳、凌晨2-5时、超速、离线、屏蔽）、危货押运/运单、无证经营，报警与轨迹对账",
+    description="两客一危：报警与轨迹违法（疲劳、凌晨2-5时、超速、离线、屏蔽、客车排班超时、超员）、危货押运/运单、无证经营，报警与轨迹对账",
 )
 def monitoring_violations(context) -> dg.MaterializeResult:
     with context.resources.duckdb.get_connection() as conn:

@@ -1,7 +1,7 @@
--- monitoring_violations: 两客一危 violations from alarms and GPS tracks (fatigue, night ban, speeding, offline, tampering), hazmat loadings without escort, with an incomplete or no e-waybill, unregistered operation; tracks and alarms reconciled.
+-- monitoring_violations: 两客一危 violations from alarms and GPS tracks (fatigue, night ban, speeding, offline, tampering, coach scheduling limits R21, over-capacity R25), hazmat loadings without escort, with an incomplete or no e-waybill, unregistered operation; tracks and alarms reconciled.
 with vehicles as (
     select plate_key, vehicle_type, operator_uscc, registered_province, curb_kg, rated_load_kg,
-        total_mass_kg
+        total_mass_kg, {{seats}} as seats
     from staging.vehicles
     where plate_key is not null
     qualify row_number() over (partition by plate_key order by (status = 'active') desc, _province) = 1
@@ -79,6 +79,130 @@ track_fatigue as (
         province
     from driving
     where ended_at - started_at > to_minutes(cast($max_continuous_min as bigint))
+),
+
+coach_driving as (
+    -- R21: the driving periods (R20) of coaches, for the enterprise scheduling limits
+    select d.plate_key, d.period_id, d.started_at, d.ended_at, d.province
+    from driving d
+    join vehicles v on v.plate_key = d.plate_key
+    where list_contains($r21_types, v.vehicle_type)
+),
+
+night_parts as (
+    -- the part of a driving period inside each night window (e.g. 22:00 → 06:00) it touches
+    select
+        plate_key,
+        province,
+        greatest(started_at, night_from) as part_from,
+        least(ended_at, night_from + to_minutes(cast($r21_night_len_min as bigint))) as part_to
+    from (
+        select
+            *,
+            cast(cast(started_at as date) + cast(k as integer) as timestamp)
+                + to_minutes(cast($r21_night_start_min as bigint)) as night_from
+        from (
+            select *, unnest(range(-1, date_diff('day', started_at, ended_at) + 1)) as k
+            from coach_driving
+        )
+    )
+    where started_at < night_from + to_minutes(cast($r21_night_len_min as bigint))
+        and ended_at > night_from
+),
+
+track_night_continuous as (
+    select
+        $r21_kind_night as kind,
+        plate_key,
+        part_from as started_at,
+        part_to as ended_at,
+        date_diff('second', part_from, part_to) / 60.0 as driving_min,
+        cast($r21_max_night_min as double) as limit_min,
+        province
+    from night_parts
+    where part_to - part_from > to_minutes(cast($r21_max_night_min as bigint))
+),
+
+r21_spans as (
+    select * from (values
+        ($r21_kind_day, $r21_day_span_min, $r21_max_day_min),
+        ($r21_kind_week, $r21_week_span_min, $r21_max_week_min)
+    ) t(kind, span_min, max_min)
+),
+
+r21_windows as (
+    -- candidate windows of every span: one starting at each period start, one ending at each
+    -- period end (a maximum of the sliding sum is always reached at one of them)
+    select s.kind, s.max_min, c.plate_key, c.started_at as w_from,
+        c.started_at + to_minutes(cast(s.span_min as bigint)) as w_to
+    from coach_driving c, r21_spans s
+    union all
+    select s.kind, s.max_min, c.plate_key, c.ended_at - to_minutes(cast(s.span_min as bigint)),
+        c.ended_at
+    from coach_driving c, r21_spans s
+),
+
+r21_sums as (
+    select
+        w.kind,
+        w.plate_key,
+        w.w_from,
+        w.w_to,
+        sum(date_diff('second', greatest(d.started_at, w.w_from), least(d.ended_at, w.w_to)))
+            / 60.0 as driving_min,
+        min(greatest(d.started_at, w.w_from)) as first_at,
+        max(least(d.ended_at, w.w_to)) as last_at,
+        any_value(d.province) as province,
+        any_value(w.max_min) as max_min
+    from r21_windows w
+    join coach_driving d
+        on d.plate_key = w.plate_key and d.started_at < w.w_to and d.ended_at > w.w_from
+    group by w.kind, w.plate_key, w.w_from, w.w_to
+),
+
+r21_over as (
+    -- exceeding windows merged into episodes (overlapping windows = one episode)
+    select
+        *,
+        sum(case when w_from < prev_to then 0 else 1 end)
+            over (partition by kind, plate_key order by w_from, w_to rows unbounded preceding)
+            as episode
+    from (
+        select
+            *,
+            max(w_to) over (partition by kind, plate_key order by w_from, w_to
+                rows between unbounded preceding and 1 preceding) as prev_to
+        from r21_sums
+        where driving_min > max_min
+    )
+),
+
+track_cumulative as (
+    select
+        kind,
+        plate_key,
+        min(first_at) as started_at,
+        max(last_at) as ended_at,
+        max(driving_min) as driving_min,
+        cast(any_value(max_min) as double) as limit_min,
+        any_value(province) as province
+    from r21_over
+    group by kind, plate_key, episode
+),
+
+track_schedule as (
+    -- R21 episodes, with the vehicle's passages (weigh/ANPR records) during them as evidence
+    select
+        t.*,
+        t.kind || ':' || t.plate_key || ':' || strftime(t.started_at, '%Y%m%d%H%M%S') as violation_id,
+        coalesce(
+            (select list(r order by r) from (
+                select unnest(e.rids) as r from facts.weigh_events e
+                where e.plate_key = t.plate_key and e.passed_at between t.started_at and t.ended_at
+            )),
+            []
+        ) as passage_rids
+    from (select * from track_night_continuous union all select * from track_cumulative) t
 ),
 
 track_night as (
@@ -205,7 +329,8 @@ alarms as (
         m.speed_kmh,
         m.limit_kmh,
         m.handled,
-        m._province as province
+        m._province as province,
+        {{passenger_count}} as passenger_count
     from staging.monitoring_events m
     where m.started_at > cast($as_of as date) - to_months(cast($horizon_months as integer))
         and m.started_at < cast($as_of as date) + 1
@@ -387,6 +512,47 @@ unioned as (
         u.plate_key, u.started_at, u.ended_at, null, null, u.province, null, null, null, null,
         null, u.record_ids
     from unregistered u
+    union all
+    select
+        t.violation_id, t.kind, 'track', t.plate_key, t.started_at, t.ended_at, null, null,
+        t.province, null, null, null, null, null,
+        -- no record id in a GPS track: the passages seen during the episode, else the episode id
+        case when len(t.passage_rids) > 0 then t.passage_rids else ['gps:' || t.violation_id] end
+    from track_schedule t
+),
+
+capacity as (
+    -- R25 over-capacity: passengers counted against the registered seats, band by exact
+    -- integer comparison (passengers × 100 ≥ seats × (100 + from_pct))
+    select
+        'over_capacity:' || a.rid as violation_id,
+        a.passenger_count,
+        v.seats,
+        case when v.seats > 0
+            then cast(round(100.0 * (a.passenger_count - v.seats) / v.seats, 1) as double)
+        end as over_capacity_pct,
+        b.band as capacity_band,
+        b.fine_min_yuan,
+        b.fine_max_yuan,
+        b.points,
+        case when $r25_serious_pct is not null and v.seats > 0
+                and a.passenger_count * 100 >= v.seats * (100 + $r25_serious_pct)
+            then $r25_serious_note end as capacity_note
+    from alarms a
+    left join vehicles v on v.plate_key = a.plate_key
+    left join lateral (
+        select * from facts.rule_capacity_bands cb
+        where v.seats > 0 and a.passenger_count > v.seats
+            and a.passenger_count * 100 >= v.seats * (100 + cb.from_pct)
+        order by cb.from_pct desc
+        limit 1
+    ) b on true
+    where a.kind = 'over_capacity'
+),
+
+schedule as (
+    select violation_id, cast(round(driving_min, 1) as double) as driving_min, limit_min
+    from track_schedule
 ),
 
 final as (
@@ -420,8 +586,20 @@ final as (
         u.alarmed,
         u.track_confirmed,
         u.alarm_not_in_track,
-        u.evidence_record_ids
+        u.evidence_record_ids,
+        sc.driving_min,
+        sc.limit_min,
+        cp.passenger_count,
+        cp.seats,
+        cp.over_capacity_pct,
+        cp.capacity_band,
+        cp.fine_min_yuan,
+        cp.fine_max_yuan,
+        cp.points,
+        cp.capacity_note
     from unioned u
+    left join schedule sc on sc.violation_id = u.violation_id
+    left join capacity cp on cp.violation_id = u.violation_id
     left join vehicles v on v.plate_key = u.plate_key
     left join facts.plate_provinces pp on pp.prefix = left(u.plate_key, 1)
     left join facts.rule_kinds r on r.kind = u.kind

@@ -13,7 +13,7 @@ violating as (
     select
         v.operator_uscc as uscc,
         count(distinct v.plate_key) as violating_vehicles,
-        list(distinct v.plate_key) as violating_plates,
+        list_sort(list(distinct v.plate_key)) as violating_plates,
         count(*) as violations_12m,
         flatten(list(v.rids order by v.passed_at, v.event_id)) as evidence_record_ids,
         list_sort(list_distinct(list(v.station_province))) as origin_provinces,

@@ -1,4 +1,4 @@
--- passenger_hazmat_operators: per 两客一危 operator — alarm-handling rate (R28), violations from alarms and tracks, and track/alarm mismatches that show weak monitoring.
+-- passenger_hazmat_operators: per 两客一危 operator — alarm-handling rate (R28), violations from alarms and tracks (incl. coach scheduling R21 and over-capacity R25), and track/alarm mismatches that show weak monitoring.
 with window_violations as (
     select *
     from facts.monitoring_violations
@@ -21,8 +21,10 @@ fleet as (
 per_op as (
     select
         operator_uscc,
-        count(*) filter (where source = 'alarm') as alarms,
-        count(*) filter (where source = 'alarm' and handled) as alarms_handled,
+        -- R28 counts dynamic-monitoring alarms; an over-capacity report (R25) is not one
+        count(*) filter (where source = 'alarm' and kind <> 'over_capacity') as alarms,
+        count(*) filter (where source = 'alarm' and kind <> 'over_capacity' and handled)
+            as alarms_handled,
         count(*) filter (where kind = 'fatigue' and (source = 'alarm' or not alarmed)) as fatigue,
         count(*) filter (where kind = 'night_ban' and (source = 'alarm' or not alarmed)) as night_ban,
         count(*) filter (where kind = 'speeding' and (source = 'alarm' or not alarmed)) as speeding,
@@ -31,6 +33,12 @@ per_op as (
         count(*) filter (where kind = 'no_escort') as no_escort,
         count(*) filter (where kind = 'waybill_incomplete') as waybill_incomplete,
         count(*) filter (where kind = 'no_waybill') as no_waybill,
+        count(*) filter (where kind = $r21_kind_night) as night_continuous,
+        count(*) filter (where kind = $r21_kind_day) as driving_24h,
+        count(*) filter (where kind = $r21_kind_week) as driving_7d,
+        count(*) filter (where kind = 'over_capacity' and capacity_band is not null)
+            as over_capacity,
+        count(*) filter (where kind = 'over_capacity' and points >= 12) as over_capacity_high,
         count(*) filter (
             where source = 'track' and kind in ('fatigue', 'night_ban', 'speeding') and not alarmed
         ) as unalarmed_track_violations,
@@ -71,10 +79,16 @@ final as (
         p.no_escort,
         p.waybill_incomplete,
         p.no_waybill,
+        p.night_continuous,
+        p.driving_24h,
+        p.driving_7d,
+        p.over_capacity,
+        p.over_capacity_high,
         p.unalarmed_track_violations,
         p.alarms_not_in_track,
         p.fatigue + p.night_ban + p.speeding + p.offline + p.tampering + p.no_escort
-            + p.waybill_incomplete + p.no_waybill as incidents,
+            + p.waybill_incomplete + p.no_waybill + p.night_continuous + p.driving_24h
+            + p.driving_7d + p.over_capacity as incidents,
         p.vehicles_involved,
         p.evidence_record_ids,
         p.origin_provinces,
@@ -90,8 +104,12 @@ final as (
 select
     *,
     no_escort + waybill_incomplete + no_waybill >= $min_r30 as r30_trigger,
+    night_continuous + driving_24h + driving_7d >= $min_r21 as r21_trigger,
+    over_capacity >= $min_r25 as r25_trigger,
     r28_trigger
         or no_escort + waybill_incomplete + no_waybill >= $min_r30
+        or night_continuous + driving_24h + driving_7d >= $min_r21
+        or over_capacity >= $min_r25
         or ($use_mismatch and unalarmed_track_violations + alarms_not_in_track >= $min_mismatch)
         or ($use_volume and incidents >= $min_incidents_per_vehicle * greatest(fleet_phv, 1))
         as is_lead

@@ -18,8 +18,8 @@ linked as (
     select
         waybill_id,
         bool_or(over_limit) as weighed_over,
-        list(event_id) as event_ids,
-        flatten(list(rids)) as weigh_rids
+        list(event_id order by event_id) as event_ids,
+        flatten(list(rids order by event_id)) as weigh_rids
     from facts.weigh_events
     where waybill_id is not null
     group by waybill_id

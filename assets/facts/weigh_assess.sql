@@ -1,4 +1,4 @@
--- weigh_assess: the legal assessment of each event or passage in the keys table — limit (R01–R05), tolerance (R08), net excess, fine estimate (R06/R07), evidence gate (R35).
+-- weigh_assess: the legal assessment of each passage picked by the role filter (events, or the WIM passages absorbed into one) — limit (R01–R05), tolerance (R08), net excess, fine estimate (R06/R07), evidence gate (R35).
 with passages as (
     select
         w.rid,
@@ -31,10 +31,11 @@ with passages as (
         s.lat,
         s.calibrated_on,
         s.tolerance_pct as station_tolerance_pct,
-        k.rids
-    from {{keys}} k
-    join weigh_input w on w._rowid = k._rowid
+        coalesce(k.rids, [w.rid]) as rids
+    from weigh_input w
+    {{special_join}} weigh_special_keys k on k._rowid = w._rowid
     left join staging.stations s on s.station_id = w.station_id
+    where {{role_filter}}
 ),
 
 vehicles as (

@@ -1,4 +1,4 @@
--- weigh_passage_keys: passages at one station — re-reads of the same vehicle within minutes merged, primary = heaviest reading — as narrow keys.
+-- weigh_passage_keys: passages at one station — re-reads of the same vehicle within minutes merged, primary = heaviest reading — as narrow keys (rids only for merged passages).
 with keys as (
     select _rowid, rid, plate_key, station_id, passed_at, gross_kg
     from weigh_input
@@ -20,7 +20,8 @@ edges as (
 ),
 
 singles as (
-    select _rowid, rid as event_id, [rid] as rids, plate_key, station_id, passed_at
+    select
+        _rowid, rid as event_id, cast(null as varchar[]) as rids, plate_key, station_id, passed_at
     from edges
     where is_new and next_is_new
 ),

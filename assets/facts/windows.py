@@ -1,4 +1,5 @@
-"""Rolling-window legal triggers: vehicle/driver repeat offenders (R09/R10), operator fleet ratio
+"""Window legal triggers: vehicle/driver repeat offenders (R09/R10; rolling 12 months or the
+configurable licence-anniversary cycle with a rolling fallback), operator fleet ratio
 (R11), source units releasing overloaded vehicles (R15) — facts tables plus their findings."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.facts._common import (
+    columns_of,
     create_table,
     ensure_risk_table,
     ensure_schemas,
@@ -23,10 +25,24 @@ RESOURCES = {"duckdb", "settings"}
 WINDOW_DEPS = ["over_limit_violations", "risk_scores", "staging_vehicles", "staging_drivers"]
 
 
+ANCHORS = ("rolling", "licence_anniversary")
+# Where the first issue of the subject's licence is recorded (optional contract columns).
+FIRST_ISSUED = {
+    "vehicle": (
+        "vehicles",
+        "plate_key",
+        "cert_first_issued_on",
+        "(status = 'active') desc, _province",
+    ),
+    "driver": ("drivers", "driver_id", "qualification_first_issued_on", "_province"),
+}
+
+
 def _window_params(rule_id: str, as_of) -> dict:
     p = load_rules().params(rule_id)
-    if p.get("window_anchor", "rolling") != "rolling":
-        raise NotImplementedError("only the rolling window anchor is implemented")
+    anchor = p.get("window_anchor", "rolling")
+    if anchor not in ANCHORS:
+        raise ValueError(f"{rule_id}: unknown window_anchor {anchor!r} (one of {ANCHORS})")
     return {
         "as_of": as_of,
         "window_months": p["window_months"],
@@ -35,7 +51,22 @@ def _window_params(rule_id: str, as_of) -> dict:
         "count_by_day": p.get("count_unit", "day") == "day",
         "counting_kinds": list(p["counting_station_kinds"]),
         "count_dimension": p.get("counted_violations", "mass") == "mass_and_dimension",
+        "anchor": anchor,
+        "leap_mar1": p.get("leap_day_anniversary", "mar1") == "mar1",
     }
+
+
+def first_issued_sql(conn, kind: str) -> str:
+    """One row per subject with the first-issue date of its licence; an empty relation when the
+    store has no such column (older exports: the anniversary anchor then falls back to rolling)."""
+    table, key, col, order = FIRST_ISSUED[kind]
+    if col not in columns_of(conn, "staging", table):
+        return "select cast(null as varchar) as subject_key, cast(null as date) as first_issued where false"
+    return (
+        f"select {key} as subject_key, {col} as first_issued from staging.{table}"  # noqa: S608
+        f" where {key} is not null"
+        f" qualify row_number() over (partition by {key} order by {order}) = 1"
+    )
 
 
 def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
@@ -44,7 +75,9 @@ def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
     ensure_schemas(conn, "facts")
     ensure_risk_table(conn)
     params = _window_params(rule_id, as_of)
-    sql = render(read_sql("repeat_offences.sql"), subject=subject)
+    sql = render(
+        read_sql("repeat_offences.sql"), subject=subject, first_issued=first_issued_sql(conn, kind)
+    )
     n = create_table(conn, f"facts.{kind}_repeat_offences", sql, params)
     nf = write_findings(conn, f"{kind}_repeat", read_sql(f"findings_{kind}_repeat.sql"), params)
     return {"rows": n, "findings": nf}

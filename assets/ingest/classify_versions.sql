@@ -1,4 +1,4 @@
--- classify one file's accepted rows: exact duplicate of the current version, a superseded version, or the new current one
+-- classify the batch rows of keys seen twice (in the batch or in staging): exact duplicate of the previous version, superseded, or the new current one
 with incoming as (
     select *, {hash} as _hash
     from _conflicting
@@ -28,7 +28,7 @@ ordered as (
         case when row_number() over w = 1 then c._cur_row else lag(i._row_no) over w end as _prev_row
     from incoming as i
     left join current_rows as c on {key_join_ic}
-    window w as ({partition} order by i._row_no)
+    window w as ({partition} order by i._seq, i._row_no)
 ),
 
 classified as (
@@ -39,10 +39,14 @@ classified as (
 final as (
     select
         *,
-        not _dup
-        and row_number() over (partition by {key_cols}, _dup order by _row_no desc) = 1 as _last,
-        lead(_row_no) over (partition by {key_cols}, _dup order by _row_no) as _next_row
+        not _dup and row_number() over v_desc = 1 as _last,
+        not _dup and row_number() over v = 1 as _first,
+        lead(_file_id) over v as _next_file,
+        lead(_row_no) over v as _next_row
     from classified
+    window
+        v as (partition by {key_cols}, _dup order by _seq, _row_no),
+        v_desc as (partition by {key_cols}, _dup order by _seq desc, _row_no desc)
 )
 
 select * from final

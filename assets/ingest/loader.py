@@ -21,8 +21,10 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from data_contracts.contract import TABLES, Contract, load_contract
+from data_contracts.contract import TABLES, Contract, load_contract, plate_color_code_set
 from models.ingest.casting import SHANGHAI, CastResult, cast_frame
 from models.ingest.readers import RawFile, file_format, read_file
 
@@ -54,7 +56,7 @@ class FileResult:
     delimiter: str | None = None
     header_map: dict[str, str] = field(default_factory=dict)
     extra_columns: list[str] = field(default_factory=list)
-    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, cast, store, merge
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, cast, store
 
 
 @dataclass
@@ -62,6 +64,7 @@ class TableResult:
     table: str
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: merge, commit (batch)
 
     def total(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files if f.status != "skipped")
@@ -197,7 +200,14 @@ def ingest_table(
     *,
     now: datetime | None = None,
 ) -> TableResult:
-    """Ingest the new files of one table in a single transaction (all or nothing)."""
+    """Ingest the new files of one table in a single transaction (all or nothing).
+
+    Every new file is read and typed (the next ones ahead, off the GIL, while DuckDB stores the
+    current one), its quarantined rows and unknown columns stored, and its accepted rows
+    buffered (Polars frames). Versions, duplicates and supersedes are then resolved set-based
+    over the whole batch and staging is written once: a row is never inserted and deleted again
+    inside the transaction (a re-sent record did that before, and made DuckDB's commit many
+    times slower). Reference flags of earlier rows are refreshed (`refresh_reference_flags`)."""
     started = time.perf_counter()
     contract = load_contract(table)
     ensure_schema(conn, (table,))
@@ -205,8 +215,10 @@ def ingest_table(
     result = TableResult(table)
     known = {r[0] for r in conn.execute("select sha256 from meta.file_ledger").fetchall()}
     todo: list[tuple[str, Path, str]] = []
-    for province, path in discover(landing, table):
-        sha = file_sha256(path)
+    found = discover(landing, table)
+    with ThreadPoolExecutor(max_workers=PREFETCH) as pool:  # hashlib releases the GIL
+        shas = list(pool.map(file_sha256, [path for _, path in found]))
+    for (province, path), sha in zip(found, shas, strict=True):
         if sha in known:
             result.files.append(FileResult(sha, str(path), province, "skipped"))
             continue
@@ -214,7 +226,14 @@ def ingest_table(
         todo.append((province, path, sha))
     skipped = [f for f in result.files if f.status == "skipped"]
     if not todo:
-        _record_redrops(conn, table, skipped)
+        conn.execute("begin transaction")
+        try:
+            _record_redrops(conn, table, skipped)
+            refresh_reference_flags(conn, contract)
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
         result.seconds = time.perf_counter() - started
         return result
     batch_no = conn.execute(
@@ -223,8 +242,10 @@ def ingest_table(
     ).fetchall()[0][0]
     conn.execute("begin transaction")
     try:
-        # read + type the next files (Rust readers and Polars, off the GIL) while DuckDB merges
-        # the current one; files are still stored strictly in order
+        batch = Batch(known_refs=_known_refs(conn, contract))
+        staged: list[FileResult] = []
+        # read + type the next files (Rust readers and Polars, off the GIL) while DuckDB stores
+        # the current one; files keep their order (_seq) for the version resolution
         with ThreadPoolExecutor(max_workers=PREFETCH) as pool:
             ahead = [pool.submit(_prepare, contract, *todo[j], now) for j in range(PREFETCH)
                      if j < len(todo)]  # fmt: skip
@@ -232,16 +253,28 @@ def ingest_table(
                 prepared = ahead.pop(0).result()
                 if i + PREFETCH < len(todo):
                     ahead.append(pool.submit(_prepare, contract, *todo[i + PREFETCH], now))
-                result.files.append(
+                staged.append(
                     _ingest_file(
-                        conn, contract, province, path, sha, batch_no, now, prepared=prepared
+                        conn, contract, province, path, sha, batch_no, now,
+                        prepared=prepared, seq=i, batch=batch,
                     )
-                )
+                )  # fmt: skip
+        t0 = time.perf_counter()
+        if batch.frames:
+            _merge_batch(conn, contract, staged, batch.frames)
+        for res in staged:
+            _ledger(conn, contract, res, Path(res.path), batch_no)
+        refresh_reference_flags(conn, contract)
         _record_redrops(conn, table, skipped)
+        for temp in ("_conflicting", "_classified"):
+            conn.execute(f"drop table if exists {temp}")
+        t1 = time.perf_counter()
         conn.execute("commit")
+        result.phases = {"merge": t1 - t0, "commit": time.perf_counter() - t1}
     except BaseException:
         conn.execute("rollback")
         raise
+    result.files += staged
     result.seconds = time.perf_counter() - started
     return result
 
@@ -279,7 +312,10 @@ def _prepare(contract: Contract, province: str, path: Path, sha: str, now: datet
     except Exception as exc:  # an unreadable file is recorded, never fatal for the batch
         return Prepared(None, None, f"{type(exc).__name__}: {exc}"[:500], 0.0, 0.0)
     t1 = time.perf_counter()
-    cast = cast_frame(raw.frame, contract, province=province, file_id=sha, now=now)
+    cast = cast_frame(
+        raw.frame, contract, province=province, file_id=sha, now=now,
+        colour_code_set=plate_color_code_set(province, contract.table),
+    )  # fmt: skip
     return Prepared(raw, cast, None, t1 - t0, time.perf_counter() - t1)
 
 
@@ -293,15 +329,18 @@ def _ingest_file(
     now: datetime,
     *,
     prepared: Prepared | None = None,
+    seq: int = 0,
+    batch: Batch | None = None,
 ) -> FileResult:
-    """Store one file's rows (quarantine, raw extras, merge into staging) and its ledger row."""
+    """Store one file's quarantined rows and unknown columns; buffer its accepted rows in
+    `batch` (merged into staging by `_merge_batch`, ledger row written after that)."""
+    batch = batch if batch is not None else Batch(known_refs=_known_refs(conn, contract))
     prepared = prepared or _prepare(contract, province, path, sha, now)
     t0 = time.perf_counter()
     table = contract.table
     res = FileResult(sha, str(path), province, "loaded", file_format(path), path.stat().st_size)
     if prepared.raw is None or prepared.cast is None:
         res.status, res.error = "unreadable", prepared.error
-        _ledger(conn, contract, res, path, batch_no)
         return res
     raw, cast = prepared.raw, prepared.cast
     res.phases["read"] = prepared.read_seconds
@@ -320,66 +359,73 @@ def _ingest_file(
         conn.register("_extras_df", extras.to_arrow())
         conn.execute(f"insert into raw.{table}_extra by name select * from _extras_df")  # noqa: S608 (identifiers from the contracts; data values are parameters)
         conn.unregister("_extras_df")
-
     if cast.accepted.height:
-        accepted = _reference_flags(conn, contract, cast.accepted)
-        conn.register("_incoming", accepted.to_arrow())  # scanned in place, not copied
-        t_merge = time.perf_counter()
-        res.phases["store"] = t_merge - t0
-        _merge(conn, contract, sha, res)
-        res.phases["merge"] = time.perf_counter() - t_merge
-        conn.unregister("_incoming")
-        for temp in ("_existing_keys", "_conflict_keys", "_conflicting", "_classified"):
-            conn.execute(f"drop table if exists {temp}")
+        accepted = _reference_flags(contract, cast.accepted, batch.known_refs)
+        batch.frames.append(accepted.with_columns(pl.lit(seq, pl.Int32).alias("_seq")).to_arrow())
+    res.rows_loaded = cast.accepted.height  # minus duplicates, once the batch is merged
     res.header_map = cast.mapping.sources
     res.extra_columns = cast.mapping.extras
     res.encoding, res.delimiter = raw.encoding, raw.delimiter
-    res.seconds = time.perf_counter() - t0 + prepared.read_seconds + prepared.cast_seconds
-    _ledger(conn, contract, res, path, batch_no)
+    res.phases["store"] = time.perf_counter() - t0
+    res.seconds = res.phases["store"] + prepared.read_seconds + prepared.cast_seconds
     return res
 
 
-def _merge(conn: duckdb.DuckDBPyConnection, contract: Contract, sha: str, res: FileResult) -> None:
-    """Merge _incoming into staging. Records whose key is new and unique in the file go straight
-    in; only keys repeated in the file or already in staging are classified version by version."""
+def _merge_batch(
+    conn: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    files: list[FileResult],
+    frames: list[pa.Table],
+) -> None:
+    """Merge the batch's accepted rows into staging, set-based. Keys new and unique in the
+    batch go straight in; only keys repeated in the batch or already in staging are classified
+    version by version (order: file, then row). The key columns alone decide which rows
+    conflict (Polars, no scan of the full rows), and staging is written once. `frames` is
+    consumed (emptied) so that no second copy of the batch is held.
+    Sets rows_loaded / rows_duplicate / rows_superseded per file."""
     table = contract.table
     cols = ", ".join(n for n, _ in contract.staging_schema())
     keys = _key_columns(contract)
-    conn.execute(read_sql("conflict_keys.sql").format(
-        table=table,
-        key_cols=", ".join(keys),
-        key_cols_s=", ".join(f"s.{c}" for c in keys),
-        key_join=" and ".join(f"i.{c} = s.{c}" for c in keys),
-    ))  # fmt: skip
-    n_existing, n_conflict = conn.execute(
-        "select (select count(*) from _existing_keys), (select count(*) from _conflict_keys)"
-    ).fetchall()[0]
-    if n_conflict == 0:
-        # the common case (a new export): every key is new and unique, nothing to classify
-        res.rows_loaded = conn.execute(
-            f"insert into staging.{table} select {cols} from _incoming"  # noqa: S608 (identifiers from the contracts; data values are parameters)
-        ).fetchall()[0][0]
-        res.rows_superseded = 0
+    key_frames = [pl.from_arrow(t.select(keys)) for t in frames]
+    batch_keys = pl.concat(key_frames, rechunk=False)
+    repeated = batch_keys.group_by(keys).len().filter(pl.col("len") > 1).select(keys)
+    existing = batch_keys.clear()
+    if conn.execute(f"select exists (select 1 from staging.{table})").fetchall()[0][0]:  # noqa: S608 (identifiers from the contracts)
+        conn.register("_batch_keys", batch_keys.unique().to_arrow())
+        sql = read_sql("existing_keys.sql").format(
+            table=table,
+            key_cols_s=", ".join(f"s.{c}" for c in keys),
+            key_join=" and ".join(f"i.{c} = s.{c}" for c in keys),
+        )
+        existing = conn.sql(sql).pl().cast(batch_keys.schema)
+        conn.unregister("_batch_keys")
+    conflict = pl.concat([repeated, existing.select(keys)]).unique()
+    n_existing = existing.height
+    conflicting: list[pa.Table] = []
+    if not conflict.is_empty():  # split each file in place: one extra file in memory at a time
+        marked = conflict.with_columns(pl.lit(True).alias("_conflict"))
+        for i, (t, kf) in enumerate(zip(frames, key_frames, strict=True)):
+            hit = kf.join(marked, on=keys, how="left", maintain_order="left")["_conflict"]
+            if hit.any():
+                mask = hit.fill_null(False).to_arrow()
+                conflicting.append(t.filter(mask))
+                frames[i] = t.filter(pc.invert(mask))
+    conn.register("_batch", pa.concat_tables(frames, promote_options="permissive"))
+    conn.execute(f"insert into staging.{table} select {cols} from _batch")  # noqa: S608 (identifiers from the contracts; data values are parameters)
+    conn.unregister("_batch")
+    frames.clear()
+    if not conflicting:  # the common case (new exports): every key is new and unique
         return
-    clean = conn.execute(
-        f"""
-        insert into staging.{table}
-        select {cols} from _incoming as i anti join _conflict_keys as s on
-            {" and ".join(f"i.{c} = s.{c}" for c in keys)}
-        """  # noqa: S608 (identifiers from the contracts; data values are parameters)
-    ).fetchall()[0][0]
-    conn.execute(
-        f"""
-        create or replace temp table _conflicting as
-        select * from _incoming as i semi join _conflict_keys as s on
-            {" and ".join(f"i.{c} = s.{c}" for c in keys)}
-        """  # noqa: S608 (identifiers from the contracts; data values are parameters)
-    )
-    # no key of the file is in staging yet: skip every scan of staging below
+    conn.register("_conflicting_rows", pa.concat_tables(conflicting, promote_options="permissive"))
+    conn.execute("create or replace temp table _conflicting as select * from _conflicting_rows")
+    conn.unregister("_conflicting_rows")
+    conflicting.clear()
+    # no key of the batch is in staging yet: skip every scan of staging below
     current = None if n_existing else f"(select * from staging.{table} where false)"  # noqa: S608 (identifiers from the contracts)
-    classify = classify_sql(contract=contract, current=current)
-    conn.execute(f"create or replace temp table _classified as {classify}")
-    res.rows_duplicate = conn.execute(
+    conn.execute(
+        f"create or replace temp table _classified as {classify_sql(contract=contract, current=current)}"
+    )
+    conn.execute(
         f"""
         insert into meta.duplicates
         select ?, _province, _file_id, _row_no, 'exact_duplicate', {key_sql(contract=contract)},
@@ -387,63 +433,83 @@ def _merge(conn: duckdb.DuckDBPyConnection, contract: Contract, sha: str, res: F
         from _classified where _dup
         """,  # noqa: S608 (identifiers from the contracts; data values are parameters)
         [table],
-    ).fetchall()[0][0]
-    replaced = 0
-    if n_existing:  # else no key of the file is in staging: nothing to replace there
-        replaced = _replace_current(conn, contract, sha)
-    superseded_in_file = conn.execute(
-        f"""
-        insert into history.{table}
-        select {cols}, _file_id, _next_row from _classified where not _dup and not _last
-        """  # noqa: S608 (identifiers from the contracts; data values are parameters)
-    ).fetchall()[0][0]
-    loaded = conn.execute(
-        f"insert into staging.{table} select {cols} from _classified where _last"  # noqa: S608 (identifiers from the contracts; data values are parameters)
-    ).fetchall()[0][0]
-    res.rows_loaded = clean + loaded + superseded_in_file
-    res.rows_superseded = replaced + superseded_in_file
-
-
-def _replace_current(conn: duckdb.DuckDBPyConnection, contract: Contract, sha: str) -> int:
-    """Move the current version of every key that gets a new version to history."""
-    table = contract.table
-    keys = _key_columns(contract)
-    join = " and ".join(f"s.{c} = n.{c}" for c in keys)
-    replaced = conn.execute(
-        f"""
-        insert into history.{table}
-        select {", ".join("s." + n for n, _ in contract.staging_schema())}, ?, n._first_row
-        from staging.{table} as s
-        inner join (
-            select {", ".join(keys)}, min(_row_no) as _first_row
-            from _classified where not _dup group by all
-        ) as n on {join}
-        """,  # noqa: S608 (identifiers from the contracts; data values are parameters)
-        [sha],
-    ).fetchall()[0][0]
-    conn.execute(
-        f"""
-        delete from staging.{table} as s using (
-            select distinct {", ".join(keys)} from _classified where not _dup
-        ) as n where {join}
-        """  # noqa: S608 (identifiers from the contracts; data values are parameters)
     )
-    return replaced
+    if n_existing:  # move the current version of every key that gets a new one to history
+        join = " and ".join(f"s.{c} = n.{c}" for c in keys)
+        conn.execute(
+            f"""
+            insert into history.{table}
+            select {", ".join("s." + n for n, _ in contract.staging_schema())},
+                n._file_id, n._row_no
+            from staging.{table} as s
+            inner join (select * from _classified where _first) as n on {join}
+            """  # noqa: S608 (identifiers from the contracts; data values are parameters)
+        )
+        key_list = ", ".join(keys)
+        conn.execute(
+            f"delete from staging.{table} as s using (select {key_list} from _classified "  # noqa: S608 (identifiers from the contracts; data values are parameters)
+            f"where _first) as n where {join}"
+        )
+    conn.execute(
+        f"insert into history.{table} select {cols}, _next_file, _next_row from _classified "  # noqa: S608 (identifiers from the contracts; data values are parameters)
+        "where not _dup and not _last"
+    )
+    conn.execute(f"insert into staging.{table} select {cols} from _classified where _last")  # noqa: S608 (identifiers from the contracts; data values are parameters)
+    # per file: duplicates, and versions superseded by this file (in staging or in the batch)
+    dups = dict(
+        conn.execute(
+            "select _file_id, count(*) from _classified where _dup group by all"
+        ).fetchall()
+    )
+    superseded = dict(
+        conn.execute(
+            f"""
+            select _superseded_by_file, count(*) from history.{table}
+            where _superseded_by_file in (select distinct _file_id from _classified)
+            group by all
+            """  # noqa: S608 (identifiers from the contracts; data values are parameters)
+        ).fetchall()
+    )
+    for f in files:
+        f.rows_duplicate = int(dups.get(f.sha256, 0))
+        f.rows_loaded -= f.rows_duplicate
+        f.rows_superseded = int(superseded.get(f.sha256, 0))
+
+
+@dataclass
+class Batch:
+    """Accepted rows of the files of one table batch, merged into staging once, and the
+    reference values the flag-only checks look up."""
+
+    known_refs: dict[str, pl.Series]
+    frames: list[pa.Table] = field(default_factory=list)  # Arrow: the Polars frames are freed
+
+
+def _known_refs(conn: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, pl.Series]:
+    """Per 'ref' flag: the values present in the referenced staging table (read once)."""
+    out: dict[str, pl.Series] = {}
+    for f in contract.flags:
+        if f.kind == "ref" and f.ref:
+            ref_table, ref_col = f.ref.split(".")
+            ensure_schema(conn, (ref_table,))
+            rows = conn.execute(
+                f"select distinct {ref_col} from staging.{ref_table} where {ref_col} is not null"  # noqa: S608 (identifiers from the contracts; data values are parameters)
+            ).fetchall()
+            out[f.ref] = pl.Series([r[0] for r in rows], dtype=pl.String)
+    return out
 
 
 def _reference_flags(
-    conn: duckdb.DuckDBPyConnection, contract: Contract, accepted: pl.DataFrame
+    contract: Contract, accepted: pl.DataFrame, known: dict[str, pl.Series]
 ) -> pl.DataFrame:
     """Flag-only referential checks (e.g. unknown_station: a weigh record whose station_id is
-    in no stations file loaded so far) added to `_flags`."""
+    in no stations file loaded so far) appended to `_flags`; cleared again by
+    `refresh_reference_flags` once the reference arrives."""
     for f in contract.flags:
         if f.kind != "ref" or not f.ref:
             continue
-        ref_table, ref_col = f.ref.split(".")
-        rows = conn.execute(f"select distinct {ref_col} from staging.{ref_table}").fetchall()  # noqa: S608 (identifiers from the contracts; data values are parameters)
-        known = pl.Series([r[0] for r in rows], dtype=pl.String)
         for c in f.columns:
-            unknown = pl.col(c).is_not_null() & ~pl.col(c).is_in(known.implode())
+            unknown = pl.col(c).is_not_null() & ~pl.col(c).is_in(known[f.ref].implode())
             accepted = accepted.with_columns(
                 pl.when(unknown)
                 .then(pl.col("_flags").list.concat(pl.lit([f.flag])))
@@ -451,6 +517,27 @@ def _reference_flags(
                 .alias("_flags")
             )
     return accepted
+
+
+def refresh_reference_flags(conn: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """Drop a reference flag from stored rows whose reference has arrived since (a stations
+    file loaded after the weigh records that name its stations): the flag then reads the same
+    whatever the arrival order. References are never removed, so flags only ever clear."""
+    for f in contract.flags:
+        if f.kind != "ref" or not f.ref:
+            continue
+        ref_table, ref_col = f.ref.split(".")
+        ensure_schema(conn, (ref_table,))
+        for rel in (f"staging.{contract.table}", f"history.{contract.table}"):
+            for c in f.columns:
+                conn.execute(
+                    f"""
+                    update {rel} set _flags = list_filter(_flags, lambda x: x <> ?)
+                    where list_contains(_flags, ?)
+                      and {c} in (select {ref_col} from staging.{ref_table})
+                    """,  # noqa: S608 (identifiers from the contracts; data values are parameters)
+                    [f.flag, f.flag],
+                )
 
 
 def _ledger(conn, contract: Contract, res: FileResult, path: Path, batch_no: int) -> None:

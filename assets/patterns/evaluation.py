@@ -30,7 +30,16 @@ def found_sets(conn) -> dict:
     found: dict = {
         "cloned_plate": _plates(conn, "cloned_plate"),
         "registration_mismatch": _plates(conn, "registration_mismatch"),
-        "station_evasion": _plates(conn, "station_evasion"),
+        "station_evasion": _plates(
+            conn,
+            "station_evasion",
+            "list_has_any(cast(details->'$.kinds' as varchar[]), ['bypass', 'obscured'])",
+        ),
+        "night_passage": _plates(
+            conn,
+            "station_evasion",
+            "list_contains(cast(details->'$.kinds' as varchar[]), 'night')",
+        ),
         "station_evasion_bypass": _plates(
             conn,
             "station_evasion",
@@ -79,7 +88,8 @@ def evaluate(conn, landing: Path, out_dir: Path) -> tuple[int, str]:
                     "select t.plate_key, t.cutoff, t.label, t.p_model, r.rule_rank "
                     "from patterns.model_test t join patterns.rule_ranking r "
                     "using (plate_key, cutoff)",
-                )
+                ),
+                risky=truth.get("risky_vehicles"),
             )
         header = (
             f"# 模式检测评估（生成数据真值，seed={truth.get('seed')}, scale={truth.get('scale')}）"

@@ -1,4 +1,5 @@
-"""station_evasion (绕行/遮挡号牌): seen around a fixed station but not at it; obscured plates."""
+"""station_evasion (绕行/遮挡号牌/夜间通行): seen around a fixed station but not at it; obscured
+plates; trucks crossing the station areas mostly at night."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from models.patterns.common import fetch_dicts, insert_findings
 
 
 def detect_station_evasion(conn, as_of, params: dict | None = None) -> int:
-    """Write patterns.bypass_legs/obscured_reads/station_evasion and findings.station_evasion."""
+    """Write patterns.bypass_legs/obscured_reads/night_passages/station_evasion and
+    findings.station_evasion."""
     p = {**evasion.DEFAULTS, **(params or {})}
     conn.execute(
         "create or replace table patterns.bypass_legs as " + evasion.bypass_legs_sql(),
@@ -20,6 +22,18 @@ def detect_station_evasion(conn, as_of, params: dict | None = None) -> int:
         "create or replace table patterns.obscured_reads as " + evasion.obscured_reads_sql(),
         {"cluster_km": p["cluster_km"], "timing_slack_min": p["timing_slack_min"]},
     )
+    conn.execute(
+        "create or replace table patterns.night_passages as " + evasion.night_passages_sql(),
+        {"cluster_km": p["cluster_km"], "journey_gap_h": p["journey_gap_h"]},
+    )
+    night_rows = fetch_dicts(
+        conn,
+        "select * from patterns.night_passages where n_night >= $m order by plate_key",
+        {"m": p["night_min"]},
+    )
+    base_area_night = conn.execute(
+        "select sum(n_night) / nullif(sum(n_journeys), 0) from patterns.night_passages"
+    ).fetchone()[0]
     bypass = fetch_dicts(conn, load_sql("evasion_per_plate"))
     obscured = fetch_dicts(conn, load_sql("obscured_per_plate"))
     base = conn.execute(
@@ -44,6 +58,8 @@ def detect_station_evasion(conn, as_of, params: dict | None = None) -> int:
         base_night_share=float(night or 0.0),
         as_of=as_of,
         params=p,
+        night=night_rows,
+        base_area_night_share=float(base_area_night or 0.0),
     )
     insert_findings(conn, "station_evasion", findings)
     conn.execute(
@@ -60,7 +76,8 @@ def detect_station_evasion(conn, as_of, params: dict | None = None) -> int:
     required_resource_keys={"duckdb", "settings"},
     description="绕行/遮挡号牌: vehicles seen up- and downstream of a fixed station but not at it, "
     "repeatedly and beyond chance; plates unreadable far more often than chance. "
-    "findings.station_evasion.",
+    "trucks crossing the station areas at night far more often than others (own kind "
+    "'night'). findings.station_evasion.",
 )
 def station_evasion(context) -> dg.MaterializeResult:
     with context.resources.duckdb.get_connection() as conn:

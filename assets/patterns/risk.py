@@ -12,8 +12,11 @@ from models.patterns import risk_features as rf
 from models.patterns import risk_model as rm
 from models.patterns.common import fetch_dicts, insert_findings, table_exists
 from models.patterns.model_card import write_model_card
+from models.patterns.scoring import score_model
 
-DEFAULTS = {"horizon_days": 30, "top_n": 100, "min_probability": 0.05}
+# test_origins: the last cut-offs scored by rolling-origin models for precision@k (each model
+# trained and calibrated only on the cut-offs before its origin)
+DEFAULTS = {"horizon_days": 30, "top_n": 100, "min_probability": 0.05, "test_origins": 4}
 
 
 def _register(conn, name: str, rows: list[dict], schema: pa.Schema) -> None:
@@ -31,15 +34,16 @@ def _features(conn, pop_rows: list[tuple]) -> object:
     conn.register("_pop", table)
     conn.execute("create or replace table patterns.model_population as select * from _pop")
     conn.unregister("_pop")
-    return conn.execute(rf.features_sql()).df()
+    return conn.execute(rf.features_sql(), {"prior_weight": rf.PRIOR_WEIGHT}).df()
 
 
 def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -> dict:
     """Build labels and features, train with a time split, score every active vehicle at
     ``as_of``, write patterns.model_* tables, findings.high_risk_vehicle and the model card."""
     p = {**DEFAULTS, **(params or {})}
-    if table_exists(conn, "patterns", "pattern_flags") is False:
-        conn.execute("create table patterns.pattern_flags (plate_key varchar, n_flags bigint)")
+    for name, ddl in rf.EVIDENCE_TABLES.items():
+        if not table_exists(conn, "patterns", name):
+            conn.execute(f"create table patterns.{name} ({ddl})")
     use_links = table_exists(conn, "facts", "wim_static_links")
     conn.execute(
         "create or replace table patterns.label_events as "
@@ -79,13 +83,23 @@ def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -
         )
         return {**result, "skipped": str(exc), "findings": 0, "model_card": [str(note)]}
     result.update(model.metrics)
-    # test-period table: model probability vs the rule baseline
-    test = frame[frame.cutoff >= model.test_window[0]].copy()
-    test["p_model"] = model.predict(test)
+    # test table for precision@k: rolling-origin model probabilities vs the rule baseline
+    test = rm.rolling_test(frame, p["test_origins"])
+    result["test_origins"] = int(test["cutoff"].nunique())
     conn.register("_test", test)
     conn.execute("create or replace table patterns.model_test as select * from _test")
     conn.unregister("_test")
     conn.execute("create or replace table patterns.rule_ranking as " + load_sql("rule_ranking"))
+    ranking = score_model(
+        fetch_dicts(
+            conn,
+            "select t.plate_key, t.cutoff, t.label, t.p_model, r.rule_rank "
+            "from patterns.model_test t join patterns.rule_ranking r using (plate_key, cutoff)",
+        )
+    )
+    result["precision_at_k"] = {
+        r["detector"]: round(r["precision"], 4) for r in ranking if r["precision"] is not None
+    }
     # score now: every vehicle seen in the last 12 months
     score_at = as_of + dt.timedelta(days=1)
     active = conn.execute(
@@ -95,13 +109,14 @@ def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -
     ).fetchall()
     now = _features(conn, [(k, score_at) for (k,) in active])
     now["p"] = model.predict(now) if len(now) else []
+    now["p_lo"], now["p_hi"] = model.intervals(now)
     # reasons (occlusion) only where they are read: the highest-ranked vehicles
     now = now.sort_values(["p", "plate_key"], ascending=[False, True]).reset_index(drop=True)
     head = min(len(now), 5 * p["top_n"])
     top = model.contributions(now.iloc[:head]) + [[]] * (len(now) - head)
     now["top_features"] = [[f for f, _ in t] for t in top]
     now["top_values"] = [[v for _, v in t] for t in top]
-    cols = ["plate_key", "p", "top_features", "top_values", *rm.FEATURES]
+    cols = ["plate_key", "p", "p_lo", "p_hi", "top_features", "top_values", *rm.FEATURES]
     conn.register("_now", now[cols])
     conn.execute(
         "create or replace table patterns.risk_scores as select *, cast($as_of as date) as as_of "
@@ -136,11 +151,20 @@ def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -
             calibration=model.calibration_points,
             coefficients=coef,
             feature_words=rm.FEATURE_WORDS,
+            ranking=ranking,
             notes=[
                 f"标签：{'facts.wim_static_links' if use_links else '本模块自建的不停车→固定站关联'}"
-                f"；预测期长{p['horizon_days']}天；每月1日为截点，特征只用截点前12个月数据。",
-                "模式信号（套牌、登记不符、绕行等）为全期计算结果，可能含少量时间泄漏。",
-                "概率在校准截点上用Platt sigmoid校准（严格单调，不改变排序）；训练时超限样本加权；高风险车辆线索仅为风险信号，非处罚依据。",
+                f"；预测期长{p['horizon_days']}天；每月1日为截点，样本为截点后{p['horizon_days']}天内"
+                "有关联静态称重的车辆，标签为其中第一次称重是否超限。",
+                "特征只用截点前12个月的数据；超限率等比率向同期总体比率收缩（先验相当于"
+                f"{rf.PRIOR_WEIGHT:.0f}次称重）。模式证据（绕行、遮挡号牌、轴数/登记总质量不符）按截点前的"
+                "逐条记录计数，不使用全期计算的模式结论，避免时间泄漏。",
+                "概率在校准截点上用Platt sigmoid校准（严格单调，不改变排序）；训练时超限样本加权。",
+                f"每个概率的90%区间：在校准截点样本上有放回重抽{rm.INTERVAL_DRAWS}次、重新拟合Platt"
+                "校准所得概率的5%–95%分位（反映校准的不确定性，不含模型本身的不确定性）。"
+                "高风险车辆线索仅为风险信号，非处罚依据。",
+                f"精确率@k（评估资产）：滚动起点评估——最后{p['test_origins']}个截点各用仅含其之前截点"
+                "的数据重新训练、校准的模型打分；每个截点各取前k名，模型与规则排序使用完全相同的样本。",
             ],
         )
     ]
@@ -210,15 +234,17 @@ def _write_findings(conn, as_of, model, p) -> int:
                 "legal_trigger": False,
                 "severity": round(float(r["p"]), 4),
                 "risk_score": round(float(r["p"]), 4),
-                "risk_lo": None,
-                "risk_hi": None,
+                "risk_lo": _round(r["p_lo"]),
+                "risk_hi": _round(r["p_hi"]),
                 "legal_basis": "风险信号（模型评分），未达法定处罚条件，仅供布控参考",
                 "evidence_record_ids": ev.get("rids") or [],
                 "first_evidence_at": ev.get("first_at"),
                 "last_evidence_at": ev.get("last_at"),
                 "explanation": (
                     f"车辆{plate}（{colour or '未知颜色'}牌）尚未达到任何法定处罚条件，但风险模型"
-                    f"估计其下一次固定站称重超限的概率为{r['p']:.0%}（测试期平均{base:.1%}，"
+                    f"估计其下一次固定站称重超限的概率为{r['p']:.0%}"
+                    f"（90%区间{_pct(r['p_lo'])}–{_pct(r['p_hi'])}，来自校准的重抽样；"
+                    f"测试期平均{base:.1%}，"
                     f"全区排名第{rank}）。主要影响因素（与典型车辆相比抬高概率最多的特征）：{reasons or '综合历史特征'}。"
                     "建议在其常行线路的检测站重点关注。"
                 ),
@@ -228,6 +254,7 @@ def _write_findings(conn, as_of, model, p) -> int:
                 ),
                 "details": {
                     "probability": float(r["p"]),
+                    "interval_90": [_round(r["p_lo"]), _round(r["p_hi"])],
                     "rank": rank,
                     "top_features": [
                         {"feature": f, "value": _fmt(r[f]), "contribution": c}
@@ -239,6 +266,14 @@ def _write_findings(conn, as_of, model, p) -> int:
         )
     insert_findings(conn, "high_risk_vehicle", out)
     return len(out)
+
+
+def _round(v) -> float | None:
+    return None if v is None or v != v else round(float(v), 4)
+
+
+def _pct(v) -> str:
+    return "—" if v is None or v != v else f"{v:.0%}"
 
 
 def _fmt(v) -> str:
@@ -269,9 +304,6 @@ def risk_model(context) -> dg.MaterializeResult:
     with context.resources.duckdb.get_connection() as conn:
         as_of = settings.as_of_date(conn)
         conn.execute("begin")
-        conn.execute(
-            "create or replace table patterns.pattern_flags as " + load_sql("pattern_flags")
-        )
         result = train_and_score(conn, as_of, settings.out_dir / "models")
         conn.execute("commit")
     return dg.MaterializeResult(

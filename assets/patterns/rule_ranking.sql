@@ -1,4 +1,4 @@
--- rule_ranking: the rule-based baseline for the model's test period: past over-limit count, then rate.
+-- rule_ranking: the rule-based baseline on the model's test rows, ranked within each cut-off: past over-limit count, then rate, then worst excess.
 with test as (
     select plate_key, cutoff, label, n_over_365, over_rate_365, max_excess_pct_365
     from patterns.model_test

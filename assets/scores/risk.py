@@ -41,7 +41,8 @@ def write_severity_tables(conn) -> None:
 
 
 def build_risk_scores(conn, as_of) -> dict[str, int]:
-    """risk_units → posterior (SQL) → intervals (vectorised Beta quantiles) → scores.risk_scores."""
+    """violation units (scores.risk_breakdown) + exposure counts → posterior (SQL) → intervals
+    (vectorised Beta quantiles) → scores.risk_scores. Clean units are counted, never listed."""
     ensure_schemas(conn, "scores")
     write_rule_tables(conn)
     write_severity_tables(conn)
@@ -49,13 +50,14 @@ def build_risk_scores(conn, as_of) -> dict[str, int]:
     severity_sql, severity_params = overlimit_severity_sql(pct_col="e.excess_pct")
     params |= severity_params
     units_sql = render(read_sql("risk_units.sql", HERE), overlimit_severity=severity_sql)
+    create_table(conn, "scores.risk_breakdown", units_sql, params)
+    conn.execute("create or replace temp view risk_units as select * from scores.risk_breakdown")
+    exposure_sql = read_sql("risk_exposure.sql", HERE)
     conn.execute(
-        "create or replace temp table risk_units as " + units_sql, _used(units_sql, params)
+        "create or replace temp table risk_exposure as " + exposure_sql,
+        _used(exposure_sql, params),
     )
-    n_units = conn.execute("select count(*) from risk_units").fetchall()[0][0]
-    create_table(
-        conn, "scores.risk_breakdown", "select * from risk_units where severity > 0", params
-    )
+    n_units = conn.execute("select sum(exposure_units) from risk_exposure").fetchall()[0][0] or 0
     post_sql = read_sql("risk_scores.sql", HERE)
     conn.execute(
         "create or replace temp table risk_posterior as " + post_sql, _used(post_sql, params)
@@ -80,7 +82,8 @@ def build_risk_scores(conn, as_of) -> dict[str, int]:
     finally:
         conn.unregister("risk_intervals")
     conn.execute("drop table if exists risk_posterior")
-    conn.execute("drop table if exists risk_units")
+    conn.execute("drop table if exists risk_exposure")
+    conn.execute("drop view if exists risk_units")
     return {"rows": n, "units": n_units}
 
 

@@ -1,19 +1,27 @@
 -- risk_scores: severity × time weight ÷ exposure per entity, empirical-Bayes (beta-binomial) shrinkage towards its peer group, sufficiency status; interval bounds are filled in afterwards.
-with units as (
-    select * from risk_units
-),
-
-per_entity as (
+with violations as (
     select
         entity_kind,
         entity_key,
-        count(*) as exposure_units,
-        count(*) filter (where severity > 0) as violation_units,
-        count(*) filter (where severity = 0) as clean_units,
-        sum(severity * time_weight) as weighted_points,
-        max(unit_at) filter (where severity > 0) as last_violation_at
-    from units
+        count(*) as violation_units,
+        fsum(severity * time_weight) as weighted_points,  -- compensated: order-independent
+        max(unit_at) as last_violation_at
+    from risk_units
     group by entity_kind, entity_key
+),
+
+per_entity as (
+    -- risk_units holds the violation units (severity > 0); every other exposure unit is clean
+    select
+        x.entity_kind,
+        x.entity_key,
+        x.exposure_units,
+        coalesce(v.violation_units, 0) as violation_units,
+        x.exposure_units - coalesce(v.violation_units, 0) as clean_units,
+        coalesce(v.weighted_points, 0.0) as weighted_points,
+        v.last_violation_at
+    from risk_exposure x
+    left join violations v on v.entity_kind = x.entity_kind and v.entity_key = x.entity_key
 ),
 
 vehicles as (

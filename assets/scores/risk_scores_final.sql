@@ -21,7 +21,7 @@ top_units as (
             'time_weight': round(time_weight, 4),
             'contribution': round(severity * time_weight, 4),
             'record_ids': rids
-        } order by severity * time_weight desc, unit_at desc)[1:3]) as top_contributions,
+        } order by severity * time_weight desc, unit_at desc, unit_id)[1:3]) as top_contributions,
         array_to_string(
             list(label order by severity * time_weight desc, unit_at desc)[1:3], '；'
         ) as labels

@@ -1,4 +1,4 @@
--- risk_units (temp): exposure units (weighed passages, monitored vehicle-days, source departures) per scored entity over the horizon, each with its severity (0 = clean) and time weight.
+-- risk_units (temp): the violation units (severity > 0) among the exposure units (weighed passages, monitored vehicle-days, source departures) of each scored entity over the horizon, with severity and time weight; clean units are only counted (risk_exposure.sql).
 with horizon as (
     select
         cast($as_of as date) as as_of,
@@ -12,6 +12,7 @@ passages as (
         e.plate_key,
         e.driver_id,
         e.operator_uscc,
+        e.waybill_id,
         case when e.over_limit or e.dimension_over then e.rids end as rids,
         case
             when e.over_limit then {{overlimit_severity}}
@@ -29,36 +30,28 @@ passages as (
         end as label
     from facts.weigh_events e, horizon h
     where e.gross_kg is not null
+        and (e.over_limit or e.dimension_over)
         and cast(e.passed_at as date) > h.start_excl
         and cast(e.passed_at as date) <= h.as_of
 ),
 
 monitored_days as (
     -- one unit per vehicle-day with tracks or alarms; severity = the worst incident that day
+    -- (days with tracks only are clean units, counted in risk_exposure.sql)
     select
         plate_key,
         day,
         max(severity) as severity,
         arg_max(rule_id, severity) as rule_id,
         arg_max(label, severity) as label,
-        flatten(list(evidence_record_ids)) as rids
+        list_sort(flatten(list(evidence_record_ids))) as rids
     from (
         select
-            plate_key,
-            cast(ts as date) as day,
-            0.0 as severity,
-            cast(null as varchar) as rule_id,
-            cast(null as varchar) as label,
-            cast([] as varchar[]) as evidence_record_ids
-        from staging.gps_points
-        where plate_key is not null
-        union all
-        select
             v.plate_key,
-            cast(v.started_at as date),
-            coalesce(s.severity, 0.0),
+            cast(v.started_at as date) as day,
+            coalesce(s.severity, 0.0) as severity,
             v.rule_id,
-            strftime(v.started_at, '%Y-%m-%d') || ' ' || v.kind,
+            strftime(v.started_at, '%Y-%m-%d') || ' ' || v.kind as label,
             v.evidence_record_ids
         from facts.monitoring_violations v
         left join scores.rule_monitoring_severity s on s.kind = v.kind
@@ -92,14 +85,13 @@ departures as (
         l.rid as unit_id,
         l.loaded_at as unit_at,
         l.source_id,
-        coalesce(max(p.severity), 0.0) as severity,
+        max(p.severity) as severity,
         max(p.rule_id) as rule_id,
         max(p.label) as label,
-        list_concat([l.rid], flatten(list(p.rids) filter (where p.severity > 0))) as rids
+        list_concat([l.rid], list_sort(flatten(list(p.rids) filter (where p.severity > 0)))) as rids
     from staging.loadings l
     cross join horizon h
-    left join facts.weigh_events e on e.waybill_id = l.waybill_id
-    left join passages p on p.unit_id = e.event_id
+    join passages p on p.waybill_id = l.waybill_id
     where l.source_id is not null
         and cast(l.loaded_at as date) > h.start_excl
         and cast(l.loaded_at as date) <= h.as_of
@@ -128,3 +120,4 @@ select
         else $tw3
     end as time_weight
 from final f, horizon h
+where f.severity > 0

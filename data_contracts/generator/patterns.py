@@ -3,7 +3,10 @@ episodes (precise over-limit detections) that make the legal-threshold patterns 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from . import geography as geo
 from .config import START, WINDOW_START
@@ -36,6 +39,7 @@ class Plan:
     poor_ops: list[str] = field(default_factory=list)
     fatigue: list[int] = field(default_factory=list)
     night: list[int] = field(default_factory=list)
+    night_runners: list[int] = field(default_factory=list)  # trucks crossing stations at night
     speeders: list[int] = field(default_factory=list)
     overloading_sources: list[int] = field(default_factory=list)
     hostile: list[dict] = field(default_factory=list)
@@ -237,7 +241,25 @@ def plant_entities(w: World) -> Plan:
     # overloading source units are chosen in traffic.assign_loads (among busy ones)
     _plant_hostile(w, p)
     _declare_fleets(w, p)
+    _plant_night_runners(w, p, heavy, used, max(2, n_rep // 2))
     return p
+
+
+def _plant_night_runners(w: World, p: Plan, heavy: list[int], used: set[int], k: int) -> None:
+    """Trucks that cross the station areas at night (depart 20-24 h) but do not bypass them.
+
+    Picked with their own generator seeded from the candidates' plates, so the world's main
+    random stream (and every other planted pattern) is unchanged by this planting."""
+    cands = sorted(i for i in heavy if i not in used)
+    if not cands:
+        return
+    seed = zlib.crc32("".join(w.vehicles[i].plate_key for i in cands).encode("utf-8"))
+    rng = np.random.default_rng(seed)
+    out = sorted(cands[int(j)] for j in rng.choice(len(cands), min(k, len(cands)), replace=False))
+    for i in out:
+        w.vehicles[i].flags.add("night_runner")
+    used.update(out)
+    p.night_runners = out
 
 
 def _declare_fleets(w: World, p: Plan) -> None:

@@ -102,7 +102,7 @@ def build_trips(w: World, plan) -> dict[str, np.ndarray]:
             gap = max(20.0, gap * 0.3)
         elif v.vehicle_type == "coach_charter":
             gap = max(40.0, gap * 0.6)
-        night = "evader" in v.flags
+        night = "evader" in v.flags or "night_runner" in v.flags
         for a, b, t0, sp in chain(
             w,
             road,

@@ -96,6 +96,7 @@ def build_truth(w: World, plan: Plan, over_log: pl.DataFrame, events: pl.DataFra
         "registration_mismatch": [{"plate_key": pk(i), "kind": k} for i, k in plan.mismatch],
         "station_evasion": sorted(pk(i) for i in plan.evaders),
         "obscured_plate": sorted(pk(i) for i in plan.obscured),
+        "night_passage": sorted(pk(i) for i in plan.night_runners + plan.evaders),
         "passenger_hazmat_operator": poor, "passenger_hazmat_operator_planted": sorted(plan.poor_ops),
         # vehicles whose trips (GPS-visible or alarmed) really contain the violation
         "fatigue_vehicles": _with_violation(plan.fatigue, "fatigue"),

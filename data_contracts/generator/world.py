@@ -15,13 +15,14 @@ import polars as pl
 from . import cases as case_gen
 from . import loadings as loading_gen
 from . import monitoring as mon
+from . import schedule as sched
 from . import schema
-from .config import AS_OF, SCALES, START
+from .config import AS_OF, SCALES, START, WINDOW_START
 from .episodes import plant_episodes
 from .patterns import plant_entities
 from .population import build_world
 from .records import build_chunk, make_lookup, set_uncapped
-from .registries import registry_frames
+from .registries import anniversary_repeat, registry_frames
 from .resend import alter_for_resend, copy_duplicate_files, plant_unknown_station, write_resends
 from .styles import style
 from .traffic import assign_loads, build_trips, station_index
@@ -51,6 +52,8 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
     out.mkdir(parents=True, exist_ok=True)
     ss = np.random.SeedSequence(seed)
     rng_world, rng_write = (np.random.Generator(np.random.PCG64(s)) for s in ss.spawn(2))
+    # R21/R25 planting has its own stream (third child), so nothing drawn before changes
+    rng_sched = np.random.Generator(np.random.PCG64(ss.spawn(1)[0]))
     sc = SCALES[scale]
     steps = 6 + len(months())
     step = [0]
@@ -76,7 +79,9 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
         k = min(len(cands), max(1, sc.gps_vehicles // 4))
         gps_set.update(int(i) for i in rng_world.choice(cands, k, replace=False))
     gps_set |= set(plan.fatigue[:2]) | set(plan.speeders[:2])
+    schedule_planted, long_week = sched.plant_schedule(w, trips, plan, gps_set, rng_sched)
     ev_rows, gps_parts, mon_truth = mon.monitoring(w, trips, plan, gps_set)
+    gps_parts += long_week
     ev_rows = mon.set_handling(w, ev_rows, set(plan.poor_ops))
     tick("world")
     land = Landing(out, rng_write)
@@ -179,7 +184,11 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
         pl.Series("_u", rng_world.random(len(over_log))),
     )
     events = mon.events_frame(w, ev_rows, mon_truth)
-    emit("monitoring_events", events, "alarms_2026.{ext}", n_bad=2, n_dup=1)
+    oc_events, oc_truth = sched.over_capacity_events(w, trips, rng_sched)
+    all_events = (
+        pl.concat([events, oc_events], how="diagonal_relaxed") if len(oc_events) else events
+    )
+    emit("monitoring_events", all_events, "alarms_2026.{ext}", n_bad=2, n_dup=1)
     gps = mon.gps_frame(w, gps_parts)
     if len(gps):
         emit("gps_points", gps, "gps_2026.{ext}", n_bad=2, n_dup=2)
@@ -191,6 +200,11 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
         s.close()
     truth = build_truth(w, plan, over_log, events, ld, hazmat_missing, mon_truth, seed, scale)
     truth["case_entry_errors"] = case_errors
+    truth.update(sched.schedule_truth(w, gps, schedule_planted))
+    truth.update(oc_truth)
+    truth["vehicle_repeat_licence_anniversary"] = anniversary_repeat(
+        w, over_log, WINDOW_START.date(), AS_OF
+    )
     (out / "_truth" / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
     )

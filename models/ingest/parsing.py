@@ -30,11 +30,16 @@ _EXCEL_SERIAL = r"^\d{4,5}(\.\d+)?$"
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-def _parse_adaptive(series: pl.Series, attempts: list, dtype) -> pl.Series:
+def _parse_adaptive(
+    series: pl.Series, attempts: list, dtype, fast: list | None = None
+) -> pl.Series:
     """Try each parser only on the values still unparsed, best-matching parser first.
 
     A real export uses one or two forms per column, so this costs ~one strptime per column
-    instead of one per supported form; the result equals `pl.coalesce(attempts)`."""
+    instead of one per supported form; the result equals `pl.coalesce(attempts)`.
+    `fast[i]` (optional) is attempt i without the text clean-up every attempt shares (`T` →
+    blank, `Z` → `+00:00`): for the best form it parses the bulk of the column directly, and
+    the full attempt i then still sees every value it left unparsed."""
     n = len(series)
     result = pl.Series(series.name, [None] * n, dtype=dtype)
     todo = series.is_not_null()
@@ -46,10 +51,13 @@ def _parse_adaptive(series: pl.Series, attempts: list, dtype) -> pl.Series:
     frame = series.to_frame("s")
     # the best form over the whole column at once: the still-empty result is simply its output
     # (row-wise expressions, so equal to parsing the non-null rows and scattering them back)
-    first = frame.select(attempts[order[0]].alias("s")).to_series()
+    quick = fast[order[0]] if fast is not None and order[0] < len(fast) else None
+    first = frame.select(
+        (quick if quick is not None else attempts[order[0]]).alias("s")
+    ).to_series()
     result = first.cast(dtype).rename(series.name)
     todo = todo & first.is_null()
-    for i in order[1:]:
+    for i in order if quick is not None else order[1:]:
         if not todo.any():
             break
         idx = todo.arg_true()
@@ -65,11 +73,15 @@ def _parse_adaptive(series: pl.Series, attempts: list, dtype) -> pl.Series:
 
 
 def parse_timestamps(series: pl.Series) -> pl.Series:
-    return _parse_adaptive(series, _ts_attempts(pl.col("s")), pl.Datetime("us"))
+    s = pl.col("s")
+    fast = [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in TS_FORMATS]
+    return _parse_adaptive(series, _ts_attempts(s), pl.Datetime("us"), fast)
 
 
 def parse_dates(series: pl.Series) -> pl.Series:
-    return _parse_adaptive(series, _date_attempts(pl.col("s")), pl.Date)
+    s = pl.col("s")
+    fast = [s.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS]
+    return _parse_adaptive(series, _date_attempts(s), pl.Date, fast)
 
 
 def parse_timestamp(s: pl.Expr) -> pl.Expr:

@@ -9,6 +9,7 @@ JSON) are kept as rows with `_raw_error` set, never dropped and never fatal for 
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -94,6 +95,9 @@ def read_delimited(data: bytes) -> RawFile:
     delim = sniff_delimiter(header)  # delimiters are ASCII in every encoding we accept
     if not header.strip():
         return RawFile(_empty(), "csv", encoding, delim, ["empty file"])
+    if encoding == "utf-8" and not _utf8_head(data):  # GB18030/GBK: no doomed UTF-8 parse
+        text, encoding = decode(data)
+        data = text.encode("utf-8")
     try:  # strict UTF-8 in Rust: an invalid byte sequence means a GB18030/GBK export
         frame = _read_csv(data, delim)
     except pl.exceptions.ComputeError as exc:
@@ -150,6 +154,15 @@ def read_delimited(data: bytes) -> RawFile:
         notes.append("line count differs from record count; no truncation check")
         frame = _finish(frame, "csv").frame
     return RawFile(_order(frame), "csv", encoding, delim, notes)
+
+
+def _utf8_head(data: bytes, size: int = 1 << 16) -> bool:
+    """Whether the first `size` bytes are valid UTF-8 (a sequence cut at the end is fine)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[:size], final=len(data) <= size)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv(data: bytes, delim: str) -> pl.DataFrame:

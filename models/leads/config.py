@@ -41,7 +41,7 @@ LEAD_TYPE_ACTIONS: dict[str, str] = {
     "convoy": "建议协同相关省份对该车队开展联合核查",
     "network_cluster": "建议对关联企业的实际经营关系与车辆来源开展联合核查",
     "registration_mismatch": "建议核查行驶证登记信息与车辆实际结构，不符的记录并抄告公安机关交通管理部门",
-    "station_evasion": "建议在相关检测站上下游布控，核查绕行或号牌遮挡情况",
+    "station_evasion": "建议在相关检测站上下游布控，核查绕行、号牌遮挡或夜间异常通行情况",
     "passenger_hazmat_operator": "建议对该企业动态监控与安全生产管理开展检查",
     "high_risk_vehicle": "建议在其常行线路的检测站重点检查（模型评分，尚未达到法定情形）",
 }
@@ -83,10 +83,8 @@ LIMITATION_YEARS = 2
 # 超限规定第四十四条 (R13): 抄告 within 7 working days of closing the case.
 NOTICE_WORKING_DAYS = 7
 NOTICE_LOOKBACK_DAYS = 30
-# Public holidays and make-up working days (调休) for the working-day count: published each
-# year by the State Council's 办公厅 notice; fill them in here (ISO dates). Empty = Mon-Fri.
-HOLIDAYS: tuple[str, ...] = ()
-MAKEUP_WORKDAYS: tuple[str, ...] = ()
+# Public holidays and make-up working days (调休) for the working-day count are reference data:
+# data_contracts/reference/cn_public_holidays.yaml (models.leads.deadlines.load_calendar).
 
 # Control sample (prior-art §8.4: ISS holds out ~1 %; DVSA random checks).
 CONTROL_RATE = 0.01

@@ -11,6 +11,18 @@ A vehicle is flagged when it has at least ``min_bypass`` bypasses, they are at l
 bypass rate (missed reads, dropped records) is below ``max_p``. Night passages (22:00–05:00)
 around the stations are reported as a share next to the population's night share.
 
+Night running (夜间集中通行检测站周边), a signal of its own: a truck whose journeys through
+the checkpoints fall at night (22:00–05:00) far more often than other trucks' and that
+crosses fixed-station areas at night (any checkpoint within ``cluster_km`` of a fixed station
+on the same road). Counted per journey (passages less than ``journey_gap_h`` apart; the
+stations of one trip are not independent draws): at least ``night_min`` night journeys, at
+least ``night_share`` of its journeys, at least ``night_area_min`` of them through a station
+area, binomial tail against all trucks' night-journey share ≤ ``night_max_p`` (stricter than
+``max_p``: every truck is tested, tens of thousands on a medium world). Night is when
+enforcement at a station is thinnest; the signal is a risk pattern (no legal trigger), its
+evidence the night passages themselves (station areas first). Severity 0.4 + 0.01 per night
+journey (cap 0.8).
+
 Obscured plates (遮挡号牌): an unreadable read at a station is attributed to the vehicle read
 at the next checkpoint of the same cluster on that road within minutes, with the same axle
 count; a vehicle whose upstream reads are unreadable far more often than chance is flagged.
@@ -34,7 +46,93 @@ DEFAULTS = {
     "obscured_min": 5,
     "obscured_share": 0.05,
     "timing_slack_min": 1.5,
+    "night_min": 8,
+    "night_share": 0.6,
+    "night_area_min": 3,
+    "night_max_p": 1e-5,
+    "journey_gap_h": 2,
 }
+
+
+def night_passages_sql() -> str:
+    """Per truck: journeys through the checkpoints, those at night, and those at night that
+    crossed a fixed station's area.
+
+    A journey is a run of a plate's passages less than $journey_gap_h apart (the stations of
+    one trip are not independent draws, so journeys — not passages — are tested); it is a night
+    journey when one of its passages falls in 22:00–05:00. Station area: any checkpoint within
+    $cluster_km of a fixed station on the same road (the fixed station included). Reads
+    patterns.passages and staging.stations. Rows: plate_key, n_journeys, n_night,
+    n_area_night, rids (night passages, station areas first, 50), stations (fixed-station
+    areas passed at night), provinces, first_at, last_at (night passages),
+    registered_province.
+    """
+    d = haversine_km_sql(lat1="s.lat", lon1="s.lon", lat2="f.lat", lon2="f.lon")
+    return f"""
+    with weighed_vehicles as (
+        select distinct plate_key from patterns.passages
+        where gross_kg is not null and station_kind in ('wim', 'fixed', 'toll_entrance')
+          and coalesce(vehicle_type, 'truck') not like 'coach%'
+    ),
+    area_stations as (
+        -- checkpoints around a fixed station (same road, within $cluster_km), itself included
+        select s.station_id, any_value(f.name) as fixed_name
+        from staging.stations s
+        join staging.stations f on f.kind = 'fixed' and f.road = s.road
+        where s.lat is not null and f.lat is not null and {d} <= $cluster_km
+        group by s.station_id
+    ),
+    checkpoint_passages as (
+        select p.plate_key, p.rid, p.passed_at, p.station_province, a.fixed_name,
+            a.station_id is not null as in_area,
+            hour(p.passed_at) >= 22 or hour(p.passed_at) < 5 as at_night
+        from patterns.passages p
+        left join area_stations a using (station_id)
+        where p.plate_readable and p.station_kind <> 'source'
+          and p.plate_key in (select plate_key from weighed_vehicles)
+    ),
+    journeys as (
+        select *, sum(new_journey) over (partition by plate_key order by passed_at, rid)
+            as journey
+        from (
+            select *, case when passed_at - lag(passed_at) over (
+                    partition by plate_key order by passed_at, rid
+                ) <= to_hours(cast($journey_gap_h as bigint)) then 0 else 1 end as new_journey
+            from checkpoint_passages
+        )
+    ),
+    per_journey as (
+        select plate_key, journey, bool_or(at_night) as at_night,
+            bool_or(at_night and in_area) as area_night
+        from journeys group by all
+    ),
+    per_plate as (
+        select plate_key, count(*) as n_journeys,
+            count(*) filter (where at_night) as n_night,
+            count(*) filter (where area_night) as n_area_night
+        from per_journey group by plate_key
+    ),
+    evidence as (
+        select plate_key,
+            list(rid order by in_area desc, passed_at desc)[1:50] as rids,
+            list(distinct fixed_name) filter (where in_area) as stations,
+            list(distinct station_province) as provinces,
+            min(passed_at) as first_at, max(passed_at) as last_at
+        from checkpoint_passages where at_night
+        group by plate_key
+    ),
+    final as (
+        select p.*, e.rids, e.stations, e.provinces, e.first_at, e.last_at,
+            v.registered_province
+        from per_plate p
+        left join evidence e using (plate_key)
+        left join (
+            select plate_key, any_value(registered_province) as registered_province
+            from staging.vehicles group by plate_key
+        ) v using (plate_key)
+    )
+    select * from final
+    """  # noqa: S608 (identifiers from code; data values are parameters)
 
 
 def bypass_legs_sql() -> str:
@@ -213,11 +311,16 @@ def evasion_findings(
     base_night_share: float,
     as_of,
     params: dict | None = None,
+    night: list[dict] | None = None,
+    base_area_night_share: float | None = None,
 ) -> list[dict]:
-    """One ``station_evasion`` finding per flagged vehicle (bypass and/or obscured plate).
+    """One ``station_evasion`` finding per flagged vehicle (bypass, obscured plate and/or
+    night running; ``details.kinds`` lists which, each with its own counts and evidence).
 
     ``bypass``: per plate n_bypass, n_fixed, n_night, rids, stations, first_at, last_at,
     provinces, registered_province. ``obscured``: per plate n_unread, n_reads, rids, ...
+    ``night``: per plate n_area, n_night, rids, stations, ... (``night_passages_sql``),
+    judged against ``base_area_night_share`` (trucks' night share around stations).
     """
     p = {**DEFAULTS, **(params or {})}
     flagged: dict[str, dict] = {}
@@ -231,6 +334,18 @@ def evasion_findings(
         pval = binomial_sf(k, n, base_unread_rate)
         if k >= p["obscured_min"] and k / n >= p["obscured_share"] and pval <= p["max_p"]:
             flagged.setdefault(r["plate_key"], {})["obscured"] = {**r, "p_value": pval}
+    base_area = base_area_night_share if base_area_night_share is not None else base_night_share
+    for r in night or []:
+        n, k = int(r["n_journeys"]), int(r["n_night"])
+        pval = binomial_sf(k, n, max(1e-4, base_area))
+        if (
+            k >= p["night_min"]
+            and k / n >= p["night_share"]
+            and int(r["n_area_night"]) >= p["night_area_min"]
+            and pval <= p["night_max_p"]
+        ):
+            flagged.setdefault(r["plate_key"], {})["night"] = {**r, "p_value": pval}
+    count_key = {"bypass": "n_bypass", "obscured": "n_unread", "night": "n_night"}
     out = []
     for plate_key, sig in sorted(flagged.items()):
         plate, _, colour = plate_key.partition("|")
@@ -265,8 +380,28 @@ def evasion_findings(
             last.append(o["last_at"])
             provs |= set(o["provinces"] or [])
             reg = reg or o.get("registered_province")
+        if g := sig.get("night"):
+            parts.append(
+                f"经过检测点的{int(g['n_journeys'])}趟行程中{int(g['n_night'])}趟在夜间"
+                f"（22时至次日5时），占{int(g['n_night']) / int(g['n_journeys']):.0%}"
+                f"（全体货车夜间行程占比{base_area:.0%}，偶然概率约{g['p_value']:.1e}），"
+                f"其中{int(g['n_area_night'])}趟夜间经过固定超限检测站周边{p['cluster_km']:.0f}公里"
+                f"（{'、'.join((g['stations'] or [])[:3])}），夜间集中通行、疑似有意避开执法时段"
+            )
+            if not basis:
+                basis.append(
+                    "风险信号（夜间集中通行检测站周边），未达法定处罚条件；查实逃避检测的，"
+                    "依《公路安全保护条例》第六十七条"
+                )
+            rids |= set(g["rids"] or [])
+            first.append(g["first_at"])
+            last.append(g["last_at"])
+            provs |= set(g["provinces"] or [])
+            reg = reg or g.get("registered_province")
         kinds = sorted(sig)
-        n_ev = sum(int(sig[k]["n_bypass" if k == "bypass" else "n_unread"]) for k in kinds)
+        n_ev = sum(int(sig[k][count_key[k]]) for k in kinds if k != "night")
+        severity = 0.5 + 0.05 * n_ev if n_ev else 0.4 + 0.01 * int(sig["night"]["n_night"])
+        severity = min(1.0 if n_ev else 0.8, severity)
         out.append(
             {
                 "finding_key": f"station_evasion:{plate_key}",
@@ -276,7 +411,7 @@ def evasion_findings(
                 "subject_provinces": [reg] if reg else [],
                 "origin_provinces": sorted(provs - {None}),
                 "legal_trigger": False,
-                "severity": min(1.0, 0.5 + 0.05 * n_ev),
+                "severity": round(severity, 4),
                 "risk_score": None,
                 "risk_lo": None,
                 "risk_hi": None,
@@ -286,12 +421,9 @@ def evasion_findings(
                 "last_evidence_at": max(last),
                 "explanation": f"车辆{plate}（{colour or '未知颜色'}牌）疑似逃避检测："
                 + "；".join(parts)
-                + "。建议在相关检测站上下游布控，核查绕行路线或号牌状况。",
+                + "。建议在相关检测站上下游布控，核查绕行路线、号牌状况或夜间通行情况。",
                 "explanation_en": "Station evasion: "
-                + ", ".join(
-                    f"{k} ({int(sig[k]['n_bypass' if k == 'bypass' else 'n_unread'])})"
-                    for k in kinds
-                ),
+                + ", ".join(f"{k} ({int(sig[k][count_key[k]])})" for k in kinds),
                 "details": {
                     "kinds": kinds,
                     **{

@@ -20,8 +20,14 @@ def calibration_figure_html(points: list[dict]) -> str:
             x=[p["predicted"] for p in points],
             y=[p["observed"] for p in points],
             mode="lines+markers",
-            name="模型（测试期）",
+            name="模型（测试期，95%区间）",
             text=[f"n={p['n']}" for p in points],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [p.get("observed_hi", p["observed"]) - p["observed"] for p in points],
+                "arrayminus": [p["observed"] - p.get("observed_lo", p["observed"]) for p in points],
+            },
         )
     )
     fig.update_layout(
@@ -45,6 +51,7 @@ def write_model_card(
     coefficients: dict[str, float],  # feature → importance
     feature_words: dict[str, str],
     notes: list[str],
+    ranking: list[dict] | None = None,
 ) -> list[Path]:
     """Write risk_model_<as_of>.md/.html (and risk_model.md/.html as the latest copy)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -62,12 +69,37 @@ def write_model_card(
         "",
         *[f"- {k}: {v:.4f}" if isinstance(v, float) else f"- {k}: {v}" for k, v in metrics.items()],
         "",
-        "## 校准（测试期，按预测概率分箱）",
+        "## 测试期精确率@k（滚动起点：最后几个截点各用其之前的数据训练的模型打分；每个截点各取前k名，与规则排序同一批样本）",
         "",
-        "| 分箱 | 平均预测 | 实际比例 | 样本数 |",
-        "|---|---|---|---|",
+        "| 排序 | k | 精确率 | 95% Wilson区间 | 命中 | 选取数 |",
+        "|---|---|---|---|---|---|",
         *[
-            f"| {p['bin']} | {p['predicted']:.3f} | {p['observed']:.3f} | {p['n']} |"
+            f"| {r['detector'].split('.')[0]} | {r['detector'].split('@')[1]} | "
+            f"{r['precision']:.3f} | "
+            + (
+                f"{r['precision_lo']:.3f}–{r['precision_hi']:.3f}"
+                if r.get("precision_lo") is not None
+                else "—"
+            )
+            + f" | {r['tp'] if r.get('tp') is not None else '—'} | {r['found']} |"
+            for r in (ranking or [])
+            if "@" in r["detector"]
+        ],
+        "",
+        *[
+            f"- {r['detector']}: {r['precision']:.4f}（{r['note']}）"
+            for r in (ranking or [])
+            if r["detector"].endswith("average_precision")
+        ],
+        "",
+        "## 校准（测试期，按预测概率等量分箱，实际比例附95% Wilson区间）",
+        "",
+        "| 预测概率范围 | 平均预测 | 实际比例 | 95%区间 | 超限数 | 样本数 |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {p['bin']} | {p['predicted']:.4f} | {p['observed']:.4f} | "
+            f"{p.get('observed_lo', 0):.4f}–{p.get('observed_hi', 1):.4f} | "
+            f"{p.get('positives', '—')} | {p['n']} |"
             for p in calibration
         ],
         "",

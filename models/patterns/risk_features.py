@@ -1,10 +1,21 @@
 """SQL of the risk model: label events, the training population and the features.
 
 Snapshots are taken at first-of-month cut-offs; features use only data strictly before the
-cut-off (12 months), labels the first static weighing in [cut-off, + horizon).
+cut-off (12 months), labels the first static weighing in [cut-off, + horizon). Counts are also
+given per month of data inside their window (``*_per_month``): the store's history grows over
+the first year, so a raw 12-month count at an early cut-off is not comparable with a later one.
 """
 
 from __future__ import annotations
+
+PRIOR_WEIGHT = 10.0  # shrinkage of per-vehicle rates: the population rate counts as 10 weighings
+
+EVIDENCE_TABLES = {
+    # record-level pattern evidence the features count before each cut-off (empty when the
+    # detector has not run, e.g. an isolated risk-model run)
+    "bypass_legs": "plate_key varchar, a_rid varchar, a_at timestamp",
+    "obscured_reads": "plate_key varchar, unread_rid varchar, unread_at timestamp",
+}
 
 
 def label_events_sql(*, use_links: bool) -> str:
@@ -40,73 +51,121 @@ def features_sql() -> str:
     """Features per (plate_key, cutoff) from data strictly before the first-of-month cut-off.
 
     Monthly aggregates first (one row per vehicle and month), then the 12 months before each
-    cut-off are summed, so the cost does not grow with the number of cut-offs. Reads
-    patterns.passages, patterns.model_population(plate_key, cutoff), patterns.pattern_flags,
-    staging.vehicles/operators/loadings.
+    cut-off are summed, so the cost does not grow with the number of cut-offs. Rates are shrunk
+    towards the population's rate over the same 12 months (a Beta prior worth $prior_weight
+    weighings), so a vehicle weighed twice does not outrank one weighed fifty times. Pattern
+    evidence enters as record-level counts before the cut-off (bypass legs, obscured reads,
+    axle / registered-mass conflicts), never as findings computed over the whole period.
+    Reads patterns.passages, patterns.model_population(plate_key, cutoff),
+    patterns.bypass_legs, patterns.obscured_reads, staging.vehicles/operators.
     """
     return """
     with pop as (select plate_key, cutoff from patterns.model_population),
+    veh as (
+        select plate_key, any_value(axle_count) as reg_axle_count,
+            any_value(total_mass_kg) as reg_total_kg,
+            bool_or(vehicle_type = 'tractor') as is_tractor,
+            bool_or(plate_color = '黄') as yellow_plate,
+            any_value(operator_uscc) as operator_uscc
+        from staging.vehicles where plate_key is not null group by plate_key
+    ),
     monthly as (
-        select plate_key, cast(date_trunc('month', passed_at) as date) as m,
+        select p.plate_key, cast(date_trunc('month', p.passed_at) as date) as m,
             count(*) as n_pass,
-            count(gross_kg) as n_weighed,
-            count(*) filter (where over_limit) as n_over,
-            count(gross_kg) filter (where station_kind = 'fixed') as n_fixed,
-            count(*) filter (where over_limit and station_kind = 'fixed') as n_fixed_over,
-            count(gross_kg) filter (where station_kind in ('wim', 'toll_entrance')) as n_dyn,
-            count(*) filter (where over_limit and station_kind in ('wim', 'toll_entrance'))
+            count(p.gross_kg) as n_weighed,
+            count(*) filter (where p.over_limit) as n_over,
+            count(p.gross_kg) filter (where p.station_kind = 'fixed') as n_fixed,
+            count(*) filter (where p.over_limit and p.station_kind = 'fixed') as n_fixed_over,
+            count(p.gross_kg) filter (where p.station_kind in ('wim', 'toll_entrance')) as n_dyn,
+            count(*) filter (where p.over_limit and p.station_kind in ('wim', 'toll_entrance'))
                 as n_dyn_over,
-            count(gross_kg) filter (where station_kind = 'source') as n_src,
-            count(*) filter (where over_limit and station_kind = 'source') as n_src_over,
-            sum(gross_kg / nullif(limit_kg, 0)) as sum_ratio,
-            count(gross_kg / nullif(limit_kg, 0)) as n_ratio,
-            max(100.0 * (gross_kg - limit_kg) / nullif(limit_kg, 0)) as max_excess_pct,
-            max(passed_at) filter (where over_limit) as last_over,
-            -- loading habit on legal loaded weighings: share loaded close to the limit
-            count(*) filter (where not coalesce(over_limit, false)
-                and gross_kg >= 0.7 * limit_kg and gross_kg <= limit_kg) as n_legal_loaded,
-            count(*) filter (where not coalesce(over_limit, false)
-                and gross_kg >= 0.94 * limit_kg and gross_kg <= limit_kg) as n_near_limit
-        from patterns.passages
-        where plate_key is not null
+            count(p.gross_kg) filter (where p.station_kind = 'source') as n_src,
+            count(*) filter (where p.over_limit and p.station_kind = 'source') as n_src_over,
+            count(*) filter (where hour(p.passed_at) >= 22 or hour(p.passed_at) < 5) as n_night,
+            sum(p.gross_kg / nullif(p.limit_kg, 0)) as sum_ratio,
+            count(p.gross_kg / nullif(p.limit_kg, 0)) as n_ratio,
+            max(100.0 * (p.gross_kg - p.limit_kg) / nullif(p.limit_kg, 0)) as max_excess_pct,
+            max(p.passed_at) filter (where p.over_limit) as last_over,
+            -- registration conflicts seen on the scale (登记不符 / 大吨小标), record by record
+            count(*) filter (where p.gross_kg is not null and p.axle_count is not null
+                and v.reg_axle_count is not null and p.axle_count <> v.reg_axle_count)
+                as n_axle_conflict,
+            count(*) filter (where p.gross_kg > 1.1 * v.reg_total_kg) as n_over_registered
+        from patterns.passages p
+        left join veh v using (plate_key)
+        where p.plate_key is not null
         group by all
+    ),
+    evasion_monthly as (
+        select plate_key, cast(date_trunc('month', a_at) as date) as m,
+            count(distinct a_rid) as n_bypass, 0 as n_obscured
+        from patterns.bypass_legs group by all
+        union all
+        select plate_key, cast(date_trunc('month', unread_at) as date) as m,
+            0 as n_bypass, count(*) as n_obscured
+        from patterns.obscured_reads group by all
+    ),
+    cut as (select distinct cutoff from pop),
+    span as (
+        -- months of data inside each window: early cut-offs see a shorter history, so counts
+        -- are also given per month observed (comparable across cut-offs)
+        -- (whole months, rounded from days: a start a few minutes before a month adds none)
+        select c.cutoff,
+            greatest(1, least(12, round(date_diff('day', d.start_day, c.cutoff) / 30.4375)))
+                as months_365,
+            greatest(1, least(3, round(date_diff('day', d.start_day, c.cutoff) / 30.4375)))
+                as months_90
+        from cut c
+        cross join (
+            select cast(min(passed_at) as date) as start_day from patterns.passages
+        ) d
+    ),
+    prior as (
+        -- the population's rates over the same 12 months: the shrinkage target
+        select c.cutoff,
+            sum(m.n_over) / nullif(sum(m.n_weighed), 0) as over_rate,
+            sum(m.n_fixed_over) / nullif(sum(m.n_fixed), 0) as fixed_rate,
+            sum(m.n_dyn_over) / nullif(sum(m.n_dyn), 0) as dyn_rate,
+            sum(m.n_src_over) / nullif(sum(m.n_src), 0) as src_rate,
+            sum(m.n_night) / nullif(sum(m.n_pass), 0) as night_rate
+        from cut c
+        join monthly m on m.m < c.cutoff and m.m >= c.cutoff - interval 12 month
+        group by c.cutoff
     ),
     vh as (
         select p.plate_key, p.cutoff,
             sum(m.n_pass) as n_pass_365,
             sum(m.n_weighed) as n_weighed_365,
             sum(m.n_over) as n_over_365,
-            sum(m.n_over) filter (where m.m >= p.cutoff - interval 3 month) as n_over_90,
-            sum(m.n_over) filter (where m.m >= p.cutoff - interval 1 month) as n_over_30,
-            sum(m.n_over) filter (where m.m >= p.cutoff - interval 6 month) as n_over_180,
-            sum(m.n_fixed_over) as n_static_over_365,
-            sum(m.n_fixed_over) filter (where m.m >= p.cutoff - interval 3 month)
-                as n_static_over_90,
-            sum(m.n_dyn_over) as n_wim_over_365,
-            sum(m.n_dyn_over) filter (where m.m >= p.cutoff - interval 3 month) as n_wim_over_90,
+            coalesce(sum(m.n_over) filter (where m.m >= p.cutoff - interval 3 month), 0)
+                as n_over_90,
+            coalesce(sum(m.n_pass) filter (where m.m >= p.cutoff - interval 3 month), 0)
+                as n_pass_90,
+            coalesce(sum(m.n_dyn_over) filter (where m.m >= p.cutoff - interval 3 month), 0)
+                as n_wim_over_90,
             sum(m.n_fixed) as n_static_365,
-            sum(m.n_dyn) as n_wim_365,
-            sum(m.n_pass) filter (where m.m >= p.cutoff - interval 3 month) as n_pass_90,
-            sum(m.n_near_limit) as n_near_limit_365,
-            (sum(m.n_near_limit) + 0.1) / (sum(m.n_legal_loaded) + 2.0) as near_limit_share_365,
-            (sum(m.n_over) + 0.1) / (sum(m.n_weighed) + 2.0) as over_rate_365,
-            (sum(m.n_fixed_over) + 0.1) / (sum(m.n_fixed) + 2.0) as static_over_rate_365,
-            (sum(m.n_dyn_over) + 0.1) / (sum(m.n_dyn) + 2.0) as wim_over_rate_365,
-            (sum(m.n_src_over) + 0.1) / (sum(m.n_src) + 2.0) as source_exit_over_rate_365,
+            sum(m.n_over) as k_over, sum(m.n_weighed) as n_w,
+            sum(m.n_fixed_over) as k_fixed, sum(m.n_fixed) as n_fixed,
+            sum(m.n_dyn_over) as k_dyn, sum(m.n_dyn) as n_dyn,
+            sum(m.n_src_over) as k_src, sum(m.n_src) as n_src,
+            sum(m.n_night) as k_night, sum(m.n_pass) as n_all,
             sum(m.sum_ratio) / nullif(sum(m.n_ratio), 0) as mean_load_ratio_365,
             max(m.max_excess_pct) as max_excess_pct_365,
-            date_diff('day', max(m.last_over), p.cutoff) as days_since_over
+            date_diff('day', max(m.last_over), p.cutoff) as days_since_over,
+            sum(m.n_axle_conflict) as n_axle_conflict_365,
+            sum(m.n_over_registered) as n_over_registered_365
         from pop p
         join monthly m on m.plate_key = p.plate_key
             and m.m < p.cutoff and m.m >= p.cutoff - interval 12 month
         group by p.plate_key, p.cutoff
     ),
-    veh as (
-        select plate_key, any_value(axle_count) as reg_axle_count,
-            bool_or(vehicle_type = 'tractor') as is_tractor,
-            bool_or(plate_color = '黄') as yellow_plate,
-            any_value(operator_uscc) as operator_uscc
-        from staging.vehicles where plate_key is not null group by plate_key
+    ev as (
+        select p.plate_key, p.cutoff, sum(e.n_bypass) as n_bypass_365,
+            sum(e.n_obscured) as n_obscured_365
+        from pop p
+        join evasion_monthly e on e.plate_key = p.plate_key
+            and e.m < p.cutoff and e.m >= p.cutoff - interval 12 month
+        group by p.plate_key, p.cutoff
     ),
     op_monthly as (
         select v.operator_uscc, m.m, sum(m.n_over) as n_over, sum(m.n_weighed) as n_weighed
@@ -115,9 +174,8 @@ def features_sql() -> str:
         group by all
     ),
     op_rate as (
-        select o.operator_uscc, c.cutoff,
-            (sum(o.n_over) + 0.1) / (sum(o.n_weighed) + 2.0) as operator_over_rate
-        from (select distinct cutoff from pop) c
+        select o.operator_uscc, c.cutoff, sum(o.n_over) as k, sum(o.n_weighed) as n
+        from cut c
         join op_monthly o on o.m < c.cutoff and o.m >= c.cutoff - interval 12 month
         group by all
     ),
@@ -132,9 +190,8 @@ def features_sql() -> str:
         group by all
     ),
     src_rate as (
-        select s.station_id, c.cutoff,
-            (sum(s.n_over) + 0.1) / (sum(s.n_weighed) + 2.0) as rate
-        from (select distinct cutoff from pop) c
+        select s.station_id, c.cutoff, sum(s.n_over) as k, sum(s.n_weighed) as n
+        from cut c
         join src_monthly s on s.m < c.cutoff and s.m >= c.cutoff - interval 12 month
         group by all
     ),
@@ -146,51 +203,68 @@ def features_sql() -> str:
         group by all
     ),
     veh_src as (
-        select p.plate_key, p.cutoff, sum(l.n * s.rate) / sum(l.n) as source_over_rate
+        select p.plate_key, p.cutoff,
+            sum(l.n * (s.k + $prior_weight * pr.src_rate) / (s.n + $prior_weight)) / sum(l.n)
+                as source_over_rate
         from pop p
         join veh_src_monthly l on l.plate_key = p.plate_key
             and l.m < p.cutoff and l.m >= p.cutoff - interval 12 month
         join src_rate s on s.station_id = l.station_id and s.cutoff = p.cutoff
+        join prior pr on pr.cutoff = p.cutoff
         group by p.plate_key, p.cutoff
     ),
     final as (
         select p.plate_key, p.cutoff,
-            coalesce(vh.n_pass_365, 0) as n_pass_365,
+            sp.months_365 as history_months,
+            coalesce(vh.n_weighed_365, 0) / sp.months_365 as weighed_per_month,
+            coalesce(vh.n_over_365, 0) / sp.months_365 as over_per_month,
+            coalesce(vh.n_static_365, 0) / sp.months_365 as static_per_month,
+            coalesce(vh.n_axle_conflict_365, 0) / sp.months_365 as axle_conflict_per_month,
+            coalesce(vh.n_over_registered_365, 0) / sp.months_365 as over_registered_per_month,
+            coalesce(ev.n_bypass_365, 0) / sp.months_365 as bypass_per_month,
+            coalesce(ev.n_obscured_365, 0) / sp.months_365 as obscured_per_month,
+            coalesce(vh.n_over_90, 0) / sp.months_90 as over_per_month_90,
+            coalesce(vh.n_pass_90, 0) / sp.months_90 as pass_per_month_90,
+            coalesce(vh.n_wim_over_90, 0) / sp.months_90 as wim_over_per_month_90,
             coalesce(vh.n_weighed_365, 0) as n_weighed_365,
             coalesce(vh.n_over_365, 0) as n_over_365,
             coalesce(vh.n_over_90, 0) as n_over_90,
-            coalesce(vh.n_over_30, 0) as n_over_30,
-            coalesce(vh.n_over_180, 0) as n_over_180,
-            coalesce(vh.n_static_over_365, 0) as n_static_over_365,
-            coalesce(vh.n_static_over_90, 0) as n_static_over_90,
-            coalesce(vh.n_wim_over_365, 0) as n_wim_over_365,
+            coalesce(vh.n_pass_90, 0) as n_pass_90,
             coalesce(vh.n_wim_over_90, 0) as n_wim_over_90,
             coalesce(vh.n_static_365, 0) as n_static_365,
-            coalesce(vh.n_wim_365, 0) as n_wim_365,
-            coalesce(vh.n_pass_90, 0) as n_pass_90,
-            coalesce(vh.n_near_limit_365, 0) as n_near_limit_365,
-            coalesce(vh.near_limit_share_365, 0.05) as near_limit_share_365,
-            coalesce(vh.over_rate_365, 0.05) as over_rate_365,
-            coalesce(vh.static_over_rate_365, 0.05) as static_over_rate_365,
-            coalesce(vh.wim_over_rate_365, 0.05) as wim_over_rate_365,
-            coalesce(vh.source_exit_over_rate_365, 0.05) as source_exit_over_rate_365,
+            (coalesce(vh.k_over, 0) + $prior_weight * coalesce(pr.over_rate, 0))
+                / (coalesce(vh.n_w, 0) + $prior_weight) as over_rate_365,
+            (coalesce(vh.k_fixed, 0) + $prior_weight * coalesce(pr.fixed_rate, 0))
+                / (coalesce(vh.n_fixed, 0) + $prior_weight) as static_over_rate_365,
+            (coalesce(vh.k_dyn, 0) + $prior_weight * coalesce(pr.dyn_rate, 0))
+                / (coalesce(vh.n_dyn, 0) + $prior_weight) as wim_over_rate_365,
+            (coalesce(vh.k_src, 0) + $prior_weight * coalesce(pr.src_rate, 0))
+                / (coalesce(vh.n_src, 0) + $prior_weight) as source_exit_over_rate_365,
+            (coalesce(vh.k_night, 0) + $prior_weight * coalesce(pr.night_rate, 0))
+                / (coalesce(vh.n_all, 0) + $prior_weight) as night_share_365,
             coalesce(vh.mean_load_ratio_365, 0) as mean_load_ratio_365,
             coalesce(vh.max_excess_pct_365, 0) as max_excess_pct_365,
             coalesce(vh.days_since_over, 400) as days_since_over,
+            coalesce(vh.n_axle_conflict_365, 0) as n_axle_conflict_365,
+            coalesce(vh.n_over_registered_365, 0) as n_over_registered_365,
+            coalesce(ev.n_bypass_365, 0) as n_bypass_365,
+            coalesce(ev.n_obscured_365, 0) as n_obscured_365,
             coalesce(veh.reg_axle_count, 0) as reg_axle_count,
             cast(coalesce(veh.is_tractor, false) as integer) as is_tractor,
             cast(coalesce(veh.yellow_plate, false) as integer) as yellow_plate,
-            coalesce(o.operator_over_rate, 0.05) as operator_over_rate,
+            (coalesce(o.k, 0) + $prior_weight * coalesce(pr.over_rate, 0))
+                / (coalesce(o.n, 0) + $prior_weight) as operator_over_rate,
             coalesce(ops.fleet_size, 0) as operator_fleet_size,
-            coalesce(vs.source_over_rate, 0.05) as source_over_rate,
-            coalesce(pf.n_flags, 0) as pattern_flags
+            coalesce(vs.source_over_rate, pr.src_rate, 0) as source_over_rate
         from pop p
+        left join prior pr on pr.cutoff = p.cutoff
+        left join span sp on sp.cutoff = p.cutoff
         left join vh on vh.plate_key = p.plate_key and vh.cutoff = p.cutoff
+        left join ev on ev.plate_key = p.plate_key and ev.cutoff = p.cutoff
         left join veh on veh.plate_key = p.plate_key
         left join op_rate o on o.operator_uscc = veh.operator_uscc and o.cutoff = p.cutoff
         left join ops on ops.uscc = veh.operator_uscc
         left join veh_src vs on vs.plate_key = p.plate_key and vs.cutoff = p.cutoff
-        left join patterns.pattern_flags pf on pf.plate_key = p.plate_key
     )
     select * from final
     """

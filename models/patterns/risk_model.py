@@ -5,13 +5,17 @@ Label events are static (fixed-station) weighings reached through a WIM pre-sele
 taken at monthly cut-offs T: features use only data before T, the label is the first label
 event in [T, T + horizon). Split by time only: train on early cut-offs, choose the model and
 calibrate on a later slice, test on the latest cut-offs. Candidates: logistic regression on
-standardised features and gradient boosting, both with positives up-weighted (over-limit
-labels are rare, < 1 %, and easy negatives would otherwise dominate the fit); the better
-average precision (a ranking metric) on the calibration slice wins. Calibration: Platt
-(sigmoid) on the calibration slice — strictly monotone, so the ranking (precision@k) is the
-model's own and has no ties, while the displayed probabilities are calibrated (isotonic steps
-would tie many vehicles and make precision@k depend on the tie-break). Per-vehicle reasons:
-the probability drop when a feature is set to its median.
+standardised features and gradient boosting (shallow, strongly regularised, monotone in the
+features where domain knowledge fixes the direction — ``MONOTONE``), both with positives
+up-weighted (over-limit labels are rare, < 1 %, and easy negatives would otherwise dominate
+the fit); the better average precision (a ranking metric) on the calibration slice wins.
+Calibration: Platt (sigmoid) on the calibration slice — strictly monotone, so the ranking
+(precision@k) is the model's own and has no ties, while the displayed probabilities are
+calibrated (isotonic steps would tie many vehicles and make precision@k depend on the
+tie-break). Interval of a probability: 5–95 % of the calibrated probability over 200
+bootstrap refits of the Platt calibration on the calibration slice (the uncertainty of the
+calibration, not of the trees themselves). Per-vehicle reasons: the probability drop when a
+feature is set to its median.
 """
 
 from __future__ import annotations
@@ -30,72 +34,104 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+# Features an analyst can defend from domain knowledge (all from data before the cut-off; counts
+# per month of data in their window, so that early cut-offs with a shorter history are
+# comparable with later ones — the model is trained on early and applied to late cut-offs):
+# exposure and recency of the vehicle's own over-limit history, its shrunk over-limit rates by
+# kind of scale (fixed / WIM pre-check / source exit), how heavily it loads, registration
+# conflicts seen on the scale, evasion evidence (bypass legs, obscured plates, night running),
+# and the practices of its operator and of the source units it loads at.
 FEATURES = [
-    "n_pass_365",
-    "n_weighed_365",
-    "n_over_365",
-    "n_over_90",
-    "n_over_30",
-    "n_over_180",
-    "n_static_over_365",
-    "n_static_over_90",
-    "n_wim_over_365",
-    "n_wim_over_90",
-    "n_static_365",
-    "n_wim_365",
-    "n_pass_90",
-    "n_near_limit_365",
-    "near_limit_share_365",
+    "weighed_per_month",
+    "over_per_month",
+    "over_per_month_90",
+    "pass_per_month_90",
+    "wim_over_per_month_90",
+    "static_per_month",
     "over_rate_365",
     "static_over_rate_365",
     "wim_over_rate_365",
     "source_exit_over_rate_365",
+    "night_share_365",
     "mean_load_ratio_365",
     "max_excess_pct_365",
     "days_since_over",
+    "axle_conflict_per_month",
+    "over_registered_per_month",
+    "bypass_per_month",
+    "obscured_per_month",
     "reg_axle_count",
     "is_tractor",
     "yellow_plate",
     "operator_over_rate",
     "operator_fleet_size",
     "source_over_rate",
-    "pattern_flags",
 ]
 
 FEATURE_WORDS = {
-    "n_pass_365": "近12个月过车次数",
-    "n_weighed_365": "近12个月称重次数",
-    "n_over_365": "近12个月超限次数",
-    "n_over_90": "近90天超限次数",
-    "n_over_30": "近1个月超限次数",
-    "n_over_180": "近6个月超限次数",
-    "n_static_over_365": "近12个月固定站超限次数",
-    "n_static_over_90": "近90天固定站超限次数",
-    "n_wim_over_365": "近12个月不停车检测超限次数",
-    "n_wim_over_90": "近90天不停车检测超限次数",
-    "n_static_365": "近12个月固定站称重次数",
-    "n_wim_365": "近12个月不停车检测称重次数",
-    "n_pass_90": "近90天过车次数",
-    "n_near_limit_365": "近12个月接近限值（94–100%）的合法装载次数",
-    "near_limit_share_365": "合法装载中接近限值的比例",
-    "over_rate_365": "近12个月超限率",
-    "static_over_rate_365": "近12个月固定站超限率",
-    "wim_over_rate_365": "近12个月不停车检测超限率",
-    "source_exit_over_rate_365": "近12个月源头出场称重超限率",
+    "weighed_per_month": "近12个月月均称重次数",
+    "over_per_month": "近12个月月均超限次数",
+    "over_per_month_90": "近90天月均超限次数",
+    "pass_per_month_90": "近90天月均过车次数",
+    "wim_over_per_month_90": "近90天月均不停车检测超限次数",
+    "static_per_month": "近12个月月均固定站称重次数",
+    "over_rate_365": "近12个月超限率（向总体收缩）",
+    "static_over_rate_365": "近12个月固定站超限率（向总体收缩）",
+    "wim_over_rate_365": "近12个月不停车检测超限率（向总体收缩）",
+    "source_exit_over_rate_365": "近12个月源头出场称重超限率（向总体收缩）",
+    "night_share_365": "夜间（22时至次日5时）过车占比（向总体收缩）",
     "mean_load_ratio_365": "平均总重/限值比",
-    "max_excess_pct_365": "最大超限率",
+    "max_excess_pct_365": "近12个月最大超限率",
     "days_since_over": "距上次超限天数",
+    "axle_conflict_per_month": "实测轴数与登记轴数不符（月均次数）",
+    "over_registered_per_month": "实测总重超过登记总质量10%以上（月均次数）",
+    "bypass_per_month": "绕行固定检测站（月均次数）",
+    "obscured_per_month": "号牌无法识别、疑似遮挡（月均次数）",
     "reg_axle_count": "登记轴数",
     "is_tractor": "牵引车",
     "yellow_plate": "黄牌车辆",
-    "operator_over_rate": "所属业户车辆超限率",
+    "operator_over_rate": "所属业户车辆超限率（向总体收缩）",
     "operator_fleet_size": "业户申报车辆数",
-    "source_over_rate": "常用货源单位超限出场率",
-    "pattern_flags": "团伙/套牌/登记不符等模式信号数",
+    "source_over_rate": "常用货源单位超限出场率（向总体收缩）",
 }
 
 
+# Domain knowledge as monotone constraints of the boosted trees (+1: the probability may only
+# rise with the feature, -1: only fall): more or more recent over-limit history, higher
+# over-limit rates (own, operator's, source units'), heavier loading, more registration
+# conflicts and more evasion evidence never make a vehicle *less* likely to be over the limit.
+# With a few hundred positives this keeps the trees from fitting noise in the tails.
+MONOTONE = {
+    "over_per_month": 1,
+    "over_per_month_90": 1,
+    "wim_over_per_month_90": 1,
+    "over_rate_365": 1,
+    "static_over_rate_365": 1,
+    "wim_over_rate_365": 1,
+    "source_exit_over_rate_365": 1,
+    "mean_load_ratio_365": 1,
+    "max_excess_pct_365": 1,
+    "days_since_over": -1,
+    "axle_conflict_per_month": 1,
+    "over_registered_per_month": 1,
+    "bypass_per_month": 1,
+    "obscured_per_month": 1,
+    "operator_over_rate": 1,
+    "source_over_rate": 1,
+}
+
+BOOSTING = {
+    "max_iter": 150,
+    "learning_rate": 0.05,
+    "max_leaf_nodes": 7,
+    "min_samples_leaf": 200,
+    "l2_regularization": 1.0,
+}
+CANDIDATES = ("logistic", "gradient_boosting")
+MIN_HISTORY_MONTHS = 5  # training cut-offs need this many months of data before them
 POSITIVE_WEIGHT = 10.0  # class weight of over-limit labels in the fit
+INTERVAL_DRAWS = 200  # bootstrap refits of the Platt calibration behind each interval
+TOP_BIN = 200  # the highest-scored test rows, checked as a calibration bin of their own
 
 
 def monthly_cutoffs(first: dt.date, last: dt.date, *, warmup_days: int = 60) -> list[dt.date]:
@@ -111,10 +147,14 @@ def monthly_cutoffs(first: dt.date, last: dt.date, *, warmup_days: int = 60) -> 
     return out
 
 
+LOG_SUFFIXES = ("_per_month", "_per_month_90")  # counts: log1p before the fit
+LOG_FEATURES = ("operator_fleet_size", "days_since_over", "max_excess_pct_365")
+
+
 def _transform(x: pd.DataFrame) -> np.ndarray:
     arr = x[FEATURES].astype(float).to_numpy(copy=True)
     for i, name in enumerate(FEATURES):
-        if name.startswith("n_") or name in ("operator_fleet_size", "days_since_over"):
+        if name.endswith(LOG_SUFFIXES) or name in LOG_FEATURES:
             arr[:, i] = np.log1p(np.clip(arr[:, i], 0, None))
     return arr
 
@@ -131,6 +171,14 @@ class TrainedModel:
     calibration_points: list = field(default_factory=list)
     medians: dict = field(default_factory=dict)
     kind: str = "logistic"
+    platt_draws: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+
+    def intervals(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """90 % interval of each row's calibrated probability (bootstrap of the calibration)."""
+        if not len(frame):
+            return np.zeros(0), np.zeros(0)
+        d = self.pipeline.decision_function(_transform(frame))
+        return probability_intervals(d, self.platt_draws, self.predict(frame))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         return self.calibrated.predict_proba(_transform(frame))[:, 1]
@@ -153,11 +201,13 @@ class TrainedModel:
         return out
 
 
-def split_cutoffs(cutoffs: list[dt.date]) -> tuple[list, list, list]:
-    """Time split: last cut-off → test, the one before → calibration, the rest → training."""
+def split_cutoffs(cutoffs: list[dt.date], n_test: int | None = None) -> tuple[list, list, list]:
+    """Time split: last cut-off(s) → test, the one(s) before → calibration, the rest →
+    training (``n_test`` fixes the number of test cut-offs)."""
     if len(cutoffs) < 3:
         raise ValueError("need at least three monthly cut-offs for a time-based split")
-    n_test = 1 if len(cutoffs) < 6 else 2
+    if n_test is None:
+        n_test = 1 if len(cutoffs) < 6 else 2
     n_cal = 1 if len(cutoffs) < 8 else 2
     return (
         cutoffs[: -n_test - n_cal],
@@ -166,12 +216,18 @@ def split_cutoffs(cutoffs: list[dt.date]) -> tuple[list, list, list]:
     )
 
 
-def train(frame: pd.DataFrame) -> TrainedModel:
+def train(frame: pd.DataFrame, n_test: int | None = None) -> TrainedModel:
     """Fit on early cut-offs, choose and calibrate on the next, measure on the last."""
     # a fixed row order keeps the fit reproducible (SQL output order is not)
     frame = frame.sort_values(["cutoff", "plate_key"]).reset_index(drop=True)
+    if "history_months" in frame:
+        # cut-offs too close to the start of the data describe vehicles by a few months only:
+        # left out when enough cut-offs with a longer history remain for the split
+        longer = frame[frame.history_months >= MIN_HISTORY_MONTHS]
+        if longer["cutoff"].nunique() >= 3 + (n_test or 0):
+            frame = longer
     cutoffs = sorted(frame["cutoff"].unique())
-    tr, ca, te = split_cutoffs(cutoffs)
+    tr, ca, te = split_cutoffs(cutoffs, n_test)
     f_tr = frame[frame.cutoff.isin(tr)]
     f_ca = frame[frame.cutoff.isin(ca)]
     f_te = frame[frame.cutoff.isin(te)]
@@ -184,14 +240,13 @@ def train(frame: pd.DataFrame) -> TrainedModel:
             StandardScaler(), LogisticRegression(C=0.1, max_iter=2000, class_weight=weights)
         ),
         "gradient_boosting": HistGradientBoostingClassifier(
-            max_iter=200,
-            learning_rate=0.05,
-            max_leaf_nodes=15,
-            min_samples_leaf=40,
+            **BOOSTING,
+            monotonic_cst=[MONOTONE.get(f, 0) for f in FEATURES],
             class_weight=weights,
             random_state=0,
         ),
     }
+    candidates = {k: v for k, v in candidates.items() if k in CANDIDATES}
     # model choice on the calibration slice (never on the test slice)
     choice = {}
     for name, est in candidates.items():
@@ -216,6 +271,9 @@ def train(frame: pd.DataFrame) -> TrainedModel:
         medians={f: float(f_tr[f].astype(float).median()) for f in FEATURES},
         kind=kind,
     )
+    model.platt_draws = platt_bootstrap(
+        pipe.decision_function(_transform(f_ca)), f_ca["label"].astype(int).to_numpy()
+    )
     if len(f_te):
         p = model.predict(f_te)
         y = f_te["label"].astype(int).to_numpy()
@@ -226,6 +284,9 @@ def train(frame: pd.DataFrame) -> TrainedModel:
             "test_positive_rate": float(y.mean()),
             "test_auc": float(roc_auc_score(y, p)) if len(set(y)) > 1 else math.nan,
             "test_brier": float(brier_score_loss(y, p)),
+            "test_average_precision": float(average_precision_score(y, p))
+            if len(set(y)) > 1
+            else math.nan,
             "calibration": method,
             "model": kind,
             **{f"calibration_slice_ap_{k}": float(v) for k, v in choice.items()},
@@ -234,22 +295,114 @@ def train(frame: pd.DataFrame) -> TrainedModel:
     return model
 
 
+def rolling_test(frame: pd.DataFrame, origins: int) -> pd.DataFrame:
+    """Rolling-origin test rows: for each of the last ``origins`` cut-offs, a model trained and
+    calibrated only on the cut-offs before it (same procedure as ``train``) scores that
+    cut-off's rows. Returns those rows with ``p_model``; more test cut-offs than the single
+    split gives, so precision@k is measured on more picks (a narrower interval)."""
+    cutoffs = sorted(frame["cutoff"].unique())
+    parts = []
+    for cut in cutoffs[-origins:]:
+        rows = frame[frame.cutoff == cut].copy()
+        try:
+            model = train(frame[frame.cutoff <= cut], n_test=1)
+        except ValueError:  # too little history before this origin
+            continue
+        rows["p_model"] = model.predict(rows)
+        parts.append(rows)
+    if not parts:
+        return frame.iloc[:0].assign(p_model=pd.Series(dtype=float))
+    return pd.concat(parts, ignore_index=True)
+
+
 def calibration_bins(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict]:
-    """Mean predicted vs observed rate per probability decile (for the calibration plot)."""
+    """Mean predicted vs observed rate per bin of equal size in predicted probability (over-limit
+    labels are rare, so fixed 0.1-wide bins would put nearly every row in the first one), with
+    the observed rate's 95 % Wilson interval."""
+    order = np.argsort(p, kind="stable")
     out = []
-    edges = np.linspace(0, 1, bins + 1)
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-        mask = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
-        if mask.sum():
-            out.append(
-                {
-                    "bin": f"{lo:.1f}-{hi:.1f}",
-                    "predicted": float(p[mask].mean()),
-                    "observed": float(y[mask].mean()),
-                    "n": int(mask.sum()),
-                }
-            )
+    for idx in np.array_split(order, min(bins, len(order))):
+        if not len(idx):
+            continue
+        k, n = int(y[idx].sum()), len(idx)
+        lo, hi = wilson_interval(k, n)
+        out.append(
+            {
+                "bin": f"{p[idx].min():.3f}-{p[idx].max():.3f}",
+                "predicted": float(p[idx].mean()),
+                "observed": k / n,
+                "observed_lo": lo,
+                "observed_hi": hi,
+                "positives": k,
+                "n": n,
+            }
+        )
+    if len(order) >= 10 * TOP_BIN:
+        # the leads come from the very top: its calibration is checked on its own
+        idx = order[-TOP_BIN:]
+        k = int(y[idx].sum())
+        lo, hi = wilson_interval(k, TOP_BIN)
+        out.append(
+            {
+                "bin": f"top {TOP_BIN} ({p[idx].min():.3f}-{p[idx].max():.3f})",
+                "predicted": float(p[idx].mean()),
+                "observed": k / TOP_BIN,
+                "observed_lo": lo,
+                "observed_hi": hi,
+                "positives": k,
+                "n": TOP_BIN,
+            }
+        )
     return out
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of k successes in n trials."""
+    if n <= 0:
+        return (0.0, 1.0)
+    phat = k / n
+    centre = (phat + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def platt_bootstrap(d: np.ndarray, y: np.ndarray, *, draws: int = INTERVAL_DRAWS) -> np.ndarray:
+    """(draws × 2) Platt parameters (slope, intercept) refitted on Poisson-bootstrap resamples
+    of the calibration slice (model scores ``d``, labels ``y``): the calibration's own
+    uncertainty, large where few calibration vehicles scored that high. All draws are fitted
+    at once by Newton steps on the weighted log-likelihood (a 2-parameter logistic fit)."""
+    d = np.asarray(d, float)
+    y = np.asarray(y, float)
+    w = np.random.default_rng(0).poisson(1.0, (draws, len(d))).astype(float)
+    a = np.ones(draws)
+    b = np.full(draws, math.log((y.mean() + 1e-6) / (1 - y.mean() + 1e-6)) - d.mean())
+    for _ in range(50):
+        z = a[:, None] * d[None, :] + b[:, None]
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+        r = w * (y[None, :] - p)
+        h = w * p * (1 - p) + 1e-9
+        ga, gb = (r * d).sum(1), r.sum(1)
+        haa, hab, hbb = (h * d * d).sum(1) + 1e-6, (h * d).sum(1), h.sum(1) + 1e-6
+        det = haa * hbb - hab * hab
+        da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+        a, b = a + da, b + db
+        if max(np.abs(da).max(), np.abs(db).max()) < 1e-8:
+            break
+    return np.column_stack([a, b])
+
+
+def probability_intervals(
+    d: np.ndarray, params: np.ndarray, p: np.ndarray, *, level: float = 0.9
+) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval of the calibrated probability for model scores ``d`` over the
+    bootstrap Platt parameters, widened to contain the point estimate ``p``."""
+    if not len(d) or not len(params):
+        return np.full(len(d), np.nan), np.full(len(d), np.nan)
+    z = np.outer(params[:, 0], np.asarray(d, float)) + params[:, [1]]
+    draws = 1.0 / (1.0 + np.exp(-z))
+    lo = np.quantile(draws, (1 - level) / 2, axis=0)
+    hi = np.quantile(draws, 1 - (1 - level) / 2, axis=0)
+    return np.minimum(lo, p), np.maximum(hi, p)
 
 
 def feature_importance(model: TrainedModel, frame: pd.DataFrame) -> dict[str, float]:

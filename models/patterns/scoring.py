@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from models.patterns.evaluation import group_prf, precision_at_k, prf, random_precision_at_k
+from collections.abc import Iterable
+
+from models.patterns.evaluation import group_prf, prf
 
 KS = (20, 50, 100)
 
@@ -12,8 +14,8 @@ def score_detectors(found: dict, truth: dict) -> list[dict]:
 
     ``found`` keys: cloned_plate (plates), convoy (groups), network_cluster (groups of
     operators+vehicles), network_operators (groups of operators), registration_mismatch
-    (plates), station_evasion_bypass (plates), obscured_plate (plates), station_evasion (all
-    plates with any evasion kind).
+    (plates), station_evasion_bypass (plates), obscured_plate (plates), station_evasion (plates
+    with a bypass or obscured kind), night_passage (plates with the night kind).
     """
     rows = []
 
@@ -58,53 +60,141 @@ def score_detectors(found: dict, truth: dict) -> list[dict]:
         ),
         "bypass or obscured vs both truth lists",
     )
+    if "night_passage" in truth:
+        add(
+            "night_passage",
+            prf(found.get("night_passage", []), truth["night_passage"]),
+            "station_evasion kind 'night' vs planted night runners + evaders",
+        )
     return rows
 
 
-def score_model(test_rows: list[dict], *, seed: int = 0) -> list[dict]:
-    """precision@k of the model vs the rule ranking vs random on the test period.
+def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) -> list[dict]:
+    """precision@k of the model, the rule ranking, random selection and (when the truth's
+    habitual overloaders are given) an oracle, on exactly the same test rows.
 
-    ``test_rows``: dicts with plate_key, cutoff, label, p_model, rule_rank (pooled cut-offs).
+    ``test_rows``: dicts with plate_key, cutoff, label, p_model, rule_rank (rank within its
+    cut-off). The question an officer asks is "which k vehicles to watch at this date", so each
+    ranking picks its top k at every test cut-off; precision@k pools the hits over the cut-offs
+    (k × cut-offs picks) and its 95 % Wilson interval is over those picks. Random is the exact
+    expectation (each cut-off's positive rate); the oracle picks the truth's habitual
+    overloaders first (random among them) — the ceiling any ranking of vehicles can reach when
+    the label is one noisy weighing.
     """
     if not test_rows:
         return []
-    ids = [f"{r['plate_key']}@{r['cutoff']}" for r in test_rows]
-    positives = {i for i, r in zip(ids, test_rows, strict=True) if r["label"]}
-    by_model = [
-        i
-        for _, i in sorted(zip(test_rows, ids, strict=True), key=lambda x: (-x[0]["p_model"], x[1]))
-    ]
-    by_rule = [
-        i
-        for _, i in sorted(
-            zip(test_rows, ids, strict=True), key=lambda x: (x[0]["rule_rank"], x[1])
-        )
-    ]
+    risky_set = set(risky or [])
+    by_cut: dict = {}
+    for r in test_rows:
+        by_cut.setdefault(str(r["cutoff"]), []).append(r)
     rows = []
     for k in KS:
-        m = precision_at_k(by_model, positives, k)
-        r = precision_at_k(by_rule, positives, k)
-        rnd = random_precision_at_k(ids, positives, k, seed=seed)
+        hits = {"model": 0, "rule": 0}
+        picks = 0
+        expect_random = expect_oracle = 0.0
+        for cut in sorted(by_cut):
+            rs = by_cut[cut]
+            kk = min(k, len(rs))
+            picks += kk
+            model_top = sorted(rs, key=lambda x: (-x["p_model"], x["plate_key"]))[:kk]
+            rule_top = sorted(rs, key=lambda x: (x["rule_rank"], x["plate_key"]))[:kk]
+            hits["model"] += sum(bool(x["label"]) for x in model_top)
+            hits["rule"] += sum(bool(x["label"]) for x in rule_top)
+            pos = sum(bool(x["label"]) for x in rs)
+            expect_random += kk * pos / len(rs)
+            ris = [x for x in rs if x["plate_key"] in risky_set]
+            rest = [x for x in rs if x["plate_key"] not in risky_set]
+            n_r = min(kk, len(ris))
+            if ris:
+                expect_oracle += n_r * sum(bool(x["label"]) for x in ris) / len(ris)
+            if kk > n_r and rest:
+                expect_oracle += (kk - n_r) * sum(bool(x["label"]) for x in rest) / len(rest)
+        n_pos = sum(bool(r["label"]) for r in test_rows)
+        m, r_ = hits["model"] / picks, hits["rule"] / picks
+        rnd = expect_random / picks
+        m_ci, r_ci = wilson(m, picks), wilson(r_, picks)
+        common = {"recall": None, "f1": None, "found": picks, "truth": n_pos}
+        cuts = f"{len(by_cut)} test cut-offs × top {k}"
         rows.append(
             {
                 "detector": f"risk_model.precision@{k}",
                 "precision": m,
-                "recall": None,
-                "f1": None,
-                "found": k,
-                "truth": len(positives),
-                "tp": round((m or 0) * min(k, len(ids))),
+                **common,
+                "tp": hits["model"],
                 "note": (
-                    f"rule={r:.3f} random={rnd:.3f} "
-                    f"lift_vs_random={(m or 0) / rnd if rnd else 0:.1f}x "
-                    f"95%CI=[{wilson(m or 0, min(k, len(ids)))[0]:.3f}, "
-                    f"{wilson(m or 0, min(k, len(ids)))[1]:.3f}]"
+                    f"{cuts}; 95%CI=[{m_ci[0]:.3f}, {m_ci[1]:.3f}]; rule={r_:.3f} "
+                    f"random={rnd:.4f} lift_vs_random={m / rnd if rnd else 0:.1f}x"
                 ),
-                "rule_precision": r,
+                "precision_lo": m_ci[0],
+                "precision_hi": m_ci[1],
+                "rule_precision": r_,
                 "random_precision": rnd,
             }
         )
+        rows.append(
+            {
+                "detector": f"rule_ranking.precision@{k}",
+                "precision": r_,
+                **common,
+                "tp": hits["rule"],
+                "note": f"{cuts}; 95%CI=[{r_ci[0]:.3f}, {r_ci[1]:.3f}]",
+                "precision_lo": r_ci[0],
+                "precision_hi": r_ci[1],
+            }
+        )
+        rows.append(
+            {
+                "detector": f"random.precision@{k}",
+                "precision": rnd,
+                **common,
+                "tp": None,
+                "note": f"{cuts}; exact expectation (each cut-off's positive rate)",
+            }
+        )
+        if risky_set:
+            rows.append(
+                {
+                    "detector": f"oracle.precision@{k}",
+                    "precision": expect_oracle / picks,
+                    **common,
+                    "tp": None,
+                    "note": f"{cuts}; expectation when picking the truth's risky_vehicles first",
+                }
+            )
+    rows += _whole_ranking(by_cut)
     return rows
+
+
+def _whole_ranking(by_cut: dict) -> list[dict]:
+    """Average precision and ROC AUC of the model and the rule ranking over all test rows,
+    per cut-off then averaged: how well each orders the whole population (beyond the top k)."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    out = []
+    for name, key in (("risk_model", "p_model"), ("rule_ranking", "rule_rank")):
+        aps, aucs = [], []
+        for cut in sorted(by_cut):
+            rs = by_cut[cut]
+            y = [int(bool(x["label"])) for x in rs]
+            if len(set(y)) < 2:
+                continue
+            score = [x[key] if key == "p_model" else -x[key] for x in rs]
+            aps.append(average_precision_score(y, score))
+            aucs.append(roc_auc_score(y, score))
+        if aps:
+            out.append(
+                {
+                    "detector": f"{name}.average_precision",
+                    "precision": sum(aps) / len(aps),
+                    "recall": None,
+                    "f1": None,
+                    "found": sum(len(v) for v in by_cut.values()),
+                    "truth": sum(bool(x["label"]) for v in by_cut.values() for x in v),
+                    "tp": None,
+                    "note": f"mean over {len(aps)} test cut-offs; ROC AUC={sum(aucs) / len(aucs):.3f}",
+                }
+            )
+    return out
 
 
 def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:

@@ -238,6 +238,10 @@ def _cell(v, dtype, col: str, style: ExportStyle) -> str | None:
     return str(v)
 
 
+_POLARS_TYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
+                 "date": pl.Date, "ts": pl.Datetime("us"), "list[int]": pl.List(pl.Int64)}  # fmt: skip
+
+
 def headers_for(table: str, style: ExportStyle) -> list[str]:
     contract = load_contract(table)
     out = []
@@ -255,7 +259,12 @@ def write_table(frame: pl.DataFrame, table: str, style: ExportStyle, path: Path,
     path.parent.mkdir(parents=True, exist_ok=True)
     headers = headers_for(table, style)
     names = [c.name for c in load_contract(table).columns]
-    frame = frame.select(names)
+    # optional contract columns this canonical world does not fill are exported empty
+    frame = frame.with_columns(
+        pl.lit(None, _POLARS_TYPES[c.type]).alias(c.name)
+        for c in load_contract(table).columns
+        if c.name not in frame.columns
+    ).select(names)
     if style.fmt == "parquet":
         frame.rename(dict(zip(names, headers, strict=True))).write_parquet(path)
         return path

@@ -173,6 +173,78 @@ def test_unknown_station_is_a_flag_not_quarantine(tmp_path, world, styles, write
         assert n == 13  # S03 rows
 
 
+def _unknown_station_rows(conn) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "select record_id from staging.weigh_records "
+            "where list_contains(_flags, 'unknown_station') order by record_id"
+        ).fetchall()
+    ]
+
+
+def test_unknown_station_does_not_depend_on_arrival_order(tmp_path, world, styles, writer, now):
+    """Stations arriving in a later batch than the weigh records clear the flag of the
+    records naming them; stations still missing keep it (same as loading all at once)."""
+    stations, weigh = world["stations"], world["weigh_records"]
+    together = tmp_path / "together"
+    writer.write_table(stations.head(2), "stations", styles["21"], together / "21/stations/a.csv")
+    writer.write_table(weigh, "weigh_records", styles["21"], together / "21/weigh_records/w.csv")
+    with _connect(tmp_path / "together.duckdb") as conn:
+        ingest_landing(conn, together, now=now)
+        want = staging_content(conn, "weigh_records")
+        assert len(_unknown_station_rows(conn)) == 13  # S03 rows
+    landing = tmp_path / "landing"
+    writer.write_table(weigh, "weigh_records", styles["21"], landing / "21/weigh_records/w.csv")
+    with _connect(tmp_path / "db.duckdb") as conn:
+        ingest_landing(conn, landing, now=now)
+        assert len(_unknown_station_rows(conn)) == weigh.height  # no station known yet
+        writer.write_table(
+            stations.head(1), "stations", styles["21"], landing / "21/stations/a.csv"
+        )
+        ingest_landing(conn, landing, tables=("stations",), now=now)
+        ingest_landing(conn, landing, tables=("weigh_records",), now=now)  # no new file
+        assert len(_unknown_station_rows(conn)) == 26  # S02 and S03 rows
+        writer.write_table(
+            stations.slice(1, 1), "stations", styles["22"], landing / "21/stations/b.txt"
+        )
+        ingest_landing(conn, landing, now=now)
+        assert staging_content(conn, "weigh_records").equals(want)
+        assert_reconciled(conn)
+
+
+def test_plate_colour_code_set_chosen_per_province(tmp_path, monkeypatch, now):
+    """Province 23 numbers its plate colours the ETC way (0 蓝 1 黄 …), province 21 the
+    INTERFACES way (1 蓝 2 黄 …): the same code reads as each province's colour."""
+    import data_contracts.contract as contract_module
+
+    settings = {"plate_color_code_set": {"default": "xiansuo", "provinces": {"23": "etc"}}}
+    monkeypatch.setattr(contract_module, "feeds", lambda: settings)
+    landing = tmp_path / "landing"
+    for province, codes in (("21", ("1", "2", "6")), ("23", ("0", "1", "5"))):
+        path = landing / province / "weigh_records" / "w.csv"
+        path.parent.mkdir(parents=True)
+        lines = ["检测单号,站点编号,检测时间,车牌号码,车牌颜色"] + [
+            f"R{i},S01,2026-05-01 08:0{i}:00,{plate},{code}"
+            for i, (plate, code) in enumerate(
+                zip(("辽A12345", "吉B0K123", "辽D46234F"), codes, strict=True)
+            )
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with _connect(tmp_path / "db.duckdb") as conn:
+        ingest_landing(conn, landing, tables=("weigh_records",), now=now)
+        got = conn.execute(
+            "select _province, list(plate_color order by record_id) from staging.weigh_records "
+            "group by all order by 1"
+        ).fetchall()
+        flagged = conn.execute(
+            "select count(*) from staging.weigh_records "
+            "where list_contains(_flags, 'plate_color_unknown')"
+        ).fetchall()[0][0]
+    assert got == [("21", ["蓝", "黄", "黄绿"]), ("23", ["蓝", "黄", "黄绿"])]
+    assert flagged == 0
+
+
 def test_unreadable_file_is_recorded_not_fatal(tmp_path, world, styles, writer, now):
     landing = tmp_path / "landing"
     bad = landing / "21/weigh_records/broken.xlsx"

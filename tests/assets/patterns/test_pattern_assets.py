@@ -136,6 +136,57 @@ def test_model_card_and_evaluation_report_written(patterns_run: Path) -> None:
     assert metrics["n_test"] > 0
 
 
+def test_high_risk_vehicles_carry_an_interval(patterns_run: Path) -> None:
+    with _conn(patterns_run) as conn:
+        rows = conn.execute(
+            "select risk_score, risk_lo, risk_hi, explanation, details from "
+            "findings.high_risk_vehicle"
+        ).fetchall()
+    assert rows
+    for score, lo, hi, text, details in rows:
+        assert lo is not None and hi is not None and lo <= score <= hi <= 1
+        assert "90%区间" in text
+        assert json.loads(details)["interval_90"] == [lo, hi]
+
+
+def test_night_running_has_its_own_kind_and_evidence(patterns_run: Path) -> None:
+    with _conn(patterns_run) as conn:
+        night = conn.execute(
+            "select subject_keys[1], evidence_record_ids, explanation, details "
+            "from findings.station_evasion "
+            "where list_contains(cast(details->'$.kinds' as varchar[]), 'night')"
+        ).fetchall()
+        rids = {r[0] for r in conn.execute("select rid from patterns.passages").fetchall()}
+        scores = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "select detector, precision, found from patterns.evaluation"
+            ).fetchall()
+        }
+    assert night
+    for _, evidence, text, details in night:
+        d = json.loads(details)["night"]
+        assert d["n_night"] >= 8 and d["n_night"] / d["n_journeys"] >= 0.6
+        assert evidence and set(evidence) <= rids
+        assert "夜间" in text and "趟" in text
+    precision, found = scores["night_passage"]
+    assert found == len(night) and precision >= 0.8
+
+
+def test_model_and_rule_ranking_are_judged_on_the_same_picks(patterns_run: Path) -> None:
+    with _conn(patterns_run) as conn:
+        rows = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "select detector, found, truth from patterns.evaluation "
+                "where detector like '%precision@%'"
+            ).fetchall()
+        }
+    for k in (20, 50, 100):
+        assert rows[f"risk_model.precision@{k}"] == rows[f"rule_ranking.precision@{k}"]
+        assert rows[f"random.precision@{k}"] == rows[f"risk_model.precision@{k}"]
+
+
 def test_evaluation_skips_without_truth(patterns_run: Path, tmp_path: Path) -> None:
     """Real data has no _truth/: the evaluation notes it and writes no scores."""
     from assets.patterns.evaluation import evaluate

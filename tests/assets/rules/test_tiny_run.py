@@ -42,3 +42,17 @@ def test_pipeline_scores_and_fanout(run_db):
     assert bad == 0
     kinds = conn.execute("select distinct subject_kind from facts.over_limit_fanout").fetchall()
     assert {k for (k,) in kinds} == {"vehicle", "driver", "operator", "source"}
+
+
+def test_every_monitoring_violation_kind_has_a_severity(run_db):
+    """A kind without a scoring weight would silently count as a clean day in the risk score."""
+    conn, _ = run_db
+    kinds = {
+        r[0]
+        for r in conn.execute("select distinct kind from facts.monitoring_violations").fetchall()
+    }
+    weighted = {
+        r[0] for r in conn.execute("select kind from scores.rule_monitoring_severity").fetchall()
+    }
+    assert kinds, "the tiny world produces monitoring violations"
+    assert kinds <= weighted, sorted(kinds - weighted)

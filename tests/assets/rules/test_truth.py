@@ -91,3 +91,70 @@ def test_one_event_per_record_at_most(world):
         " (select count(distinct r) from (select unnest(rids) as r from facts.weigh_events))"
     ).fetchall()[0]
     assert n_rec == n_rid == n_distinct
+
+
+def test_coach_scheduling_limits_found_exactly(world):
+    """R21 from the GPS tracks: every coach over a limit in the generator's truth, no other."""
+    conn, truth = world
+    for kind, plates in truth["coach_schedule"].items():
+        found = {
+            r[0]
+            for r in conn.execute(
+                "select distinct plate_key from facts.monitoring_violations where kind = ?",
+                [kind],
+            ).fetchall()
+        }
+        assert found == set(plates), kind
+    planted = truth["coach_schedule_planted"]
+    assert planted["night_continuous"] and planted["driving_7d"]
+    assert set(truth["coach_schedule_operators"]) <= _found(conn, "passenger_hazmat_operator")
+
+
+def test_over_capacity_found_exactly(world):
+    conn, truth = world
+    got = {
+        (r[0], r[1])
+        for r in conn.execute(
+            "select alarm_rid, capacity_band from facts.monitoring_violations"
+            " where kind = 'over_capacity' and capacity_band is not null"
+        ).fetchall()
+    }
+    assert got == {(x["rid"], x["band"]) for x in truth["over_capacity"]}
+    assert any(x["passenger_count"] * 5 == x["seats"] * 6 for x in truth["over_capacity"])
+    assert set(truth["over_capacity_operators"]) <= _found(conn, "passenger_hazmat_operator")
+
+
+def test_licence_anniversary_anchor_against_truth(canonical_world, tmp_path, monkeypatch):
+    """With `window_anchor: licence_anniversary` the vehicle findings are exactly the generator's
+    anniversary answer (a subset of the rolling one); the rolling truth stays the default."""
+    import dataclasses
+    import shutil
+    from datetime import date
+
+    import assets.facts.windows as windows
+    from models.rules import load_rules
+
+    path, truth = canonical_world
+    copy = tmp_path / "anniversary.duckdb"
+    shutil.copy(path, copy)
+    book = load_rules()
+    rules = dict(book.rules)
+    rules["R09"] = dataclasses.replace(
+        rules["R09"], params={**rules["R09"].params, "window_anchor": "licence_anniversary"}
+    )
+    monkeypatch.setattr(windows, "load_rules", lambda: dataclasses.replace(book, rules=rules))
+    conn = duckdb.connect(str(copy))
+    try:
+        windows.build_repeat(conn, date.fromisoformat(truth["as_of"]), kind="vehicle")
+        found = _found(conn, "vehicle_repeat")
+        used = dict(
+            conn.execute(
+                "select window_anchor_used, count(*) from facts.vehicle_repeat_offences"
+                " group by all"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    assert found == set(truth["vehicle_repeat_licence_anniversary"])
+    assert found < set(truth["vehicle_repeat"])
+    assert used.get("licence_anniversary", 0) > 0 and used.get("rolling_fallback", 0) > 0

@@ -131,3 +131,142 @@ def test_fleet_is_registered_active_and_declared_only_cross_checks(db, put):
     assert got == {"SHELL": (20, 5, 2, False, True), "STALE": (10, 30, 2, True, True)}
     text = db.execute("select explanation from findings.operator_fleet_ratio").fetchall()
     assert len(text) == 1 and "申报车辆数30辆" in text[0][0] and "有效车辆10辆" in text[0][0]
+
+
+# Licence-anniversary anchor (R09/R10 `window_anchor`): a configurable [U] option
+
+
+def _book_with(**params):
+    """The rule book with R09 and R10 params changed (the file stays as it is)."""
+    import dataclasses
+
+    from models.rules import load_rules
+
+    book = load_rules()
+    rules = dict(book.rules)
+    for rid in ("R09", "R10"):
+        rules[rid] = dataclasses.replace(rules[rid], params={**rules[rid].params, **params})
+    return dataclasses.replace(book, rules=rules)
+
+
+def _first_issue_columns(db, vehicles: dict, drivers: dict) -> None:
+    db.execute("alter table staging.vehicles add column cert_first_issued_on date")
+    db.execute("alter table staging.drivers add column qualification_first_issued_on date")
+    for plate, first in vehicles.items():
+        db.execute(
+            "insert into staging.vehicles (plate, plate_color, plate_key, vehicle_type,"
+            " registered_province, status, cert_first_issued_on, _province)"
+            " values (?, '黄', ? || '|黄', 'truck', '21', 'active', ?, '21')",
+            [plate, plate, first],
+        )
+    for driver, first in drivers.items():
+        db.execute(
+            "insert into staging.drivers (driver_id, qualification_first_issued_on, _province)"
+            " values (?, ?, '21')",
+            [driver, first],
+        )
+
+
+def test_switching_the_anchor_changes_exactly_the_expected_findings(db, put, monkeypatch):
+    import assets.facts.windows as windows
+
+    # ages in days before as_of 2026-10-31; cycle anniversaries relative to as_of
+    _setup(db, put, {
+        "辽A10001": [1, 40, 80, 120],      # first issue 2015-07-04 → cycle from 2026-07-04: 3
+        "辽A10002": [1, 40, 80, 120],      # first issue 2015-07-03 = day 120 (cycle start): 4
+        "辽A10003": [1, 40, 80, 120],      # unknown first issue → rolling fallback: 4
+        "辽A10004": [1, 40, 80, 300],      # first issue 2020-02-29 → cycle from 2026-03-01: 3
+        "辽A10005": [1, 40, 80, 120, 200],  # first issue 2012-01-05 → cycle from 2026-01-05: 5
+    })  # fmt: skip
+    _first_issue_columns(
+        db,
+        {
+            "辽A10001": date(2015, 7, 4),
+            "辽A10002": date(2015, 7, 3),
+            "辽A10004": date(2020, 2, 29),
+            "辽A10005": date(2012, 1, 5),
+        },
+        {"D-辽A10001": date(2015, 7, 4), "D-辽A10003": date(2019, 7, 4)},
+    )
+
+    def run():
+        build_repeat(db, AS_OF, kind="vehicle")
+        build_repeat(db, AS_OF, kind="driver")
+        return (
+            {r[0] for r in db.execute("select subject_keys[1] from findings.vehicle_repeat").fetchall()},
+            {r[0] for r in db.execute("select subject_keys[1] from findings.driver_repeat").fetchall()},
+        )  # fmt: skip
+
+    rolling_v, rolling_d = run()
+    assert rolling_v == {f"辽A1000{i}|黄" for i in range(1, 6)}
+    assert rolling_d == {f"D-辽A1000{i}" for i in range(1, 6)}
+
+    monkeypatch.setattr(
+        windows, "load_rules", lambda: _book_with(window_anchor="licence_anniversary")
+    )
+    anniv_v, anniv_d = run()
+    assert rolling_v - anniv_v == {"辽A10001|黄", "辽A10004|黄"}
+    assert anniv_v == {"辽A10002|黄", "辽A10003|黄", "辽A10005|黄"}
+    # drivers: D-辽A10001 and D-辽A10003 have cycles from 2026-07-04 (3 each: dropped); the
+    # others have no date and fall back to rolling
+    assert rolling_d - anniv_d == {"D-辽A10001", "D-辽A10003"}
+    used = dict(
+        db.execute(
+            "select subject_key, window_anchor_used from facts.vehicle_repeat_offences"
+        ).fetchall()
+    )
+    assert (
+        used["辽A10003|黄"] == "rolling_fallback" and used["辽A10002|黄"] == "licence_anniversary"
+    )
+    rows = dict(
+        db.execute("select subject_keys[1], explanation from findings.vehicle_repeat").fetchall()
+    )
+    assert "初次领取日期不详，按滚动12个月计算" in rows["辽A10003|黄"]
+    assert (
+        "自道路运输证初次领取日2015-07-03起按周年计算，2026-07-03至2026-10-31"
+        in rows["辽A10002|黄"]
+    )
+    assert "非法定依据" in rows["辽A10002|黄"]
+    details = db.execute(
+        "select details->>'window_anchor_used' from findings.vehicle_repeat"
+        " where subject_keys[1] = '辽A10003|黄'"
+    ).fetchall()
+    assert details == [("rolling_fallback",)]
+
+
+def test_anniversary_sql_matches_python(db, put, monkeypatch):
+    """The SQL cycle equals models.windows.anniversary_cycle (random first issues, leap days)."""
+    import random
+
+    import assets.facts.windows as windows
+    from models.windows import anniversary_cycle
+
+    rnd = random.Random(7)
+    firsts = [date(2020, 2, 29), date(2016, 2, 29), date(2025, 10, 31), date(2026, 10, 31)]
+    firsts += [date(2008, 1, 1) + timedelta(days=rnd.randrange(0, 6860)) for _ in range(40)]
+    plates = {f"辽B2{k:04d}": f for k, f in enumerate(firsts)}
+    _setup(db, put, {p: [rnd.randrange(0, 360) for _ in range(3)] for p in plates})
+    _first_issue_columns(db, plates, {})
+    for mode in ("mar1", "feb28"):
+        book = _book_with(window_anchor="licence_anniversary", leap_day_anniversary=mode)
+        monkeypatch.setattr(windows, "load_rules", lambda book=book: book)
+        build_repeat(db, AS_OF, kind="vehicle")
+        got = dict(
+            db.execute(
+                "select subject_key, window_start + 1 from facts.vehicle_repeat_offences"
+            ).fetchall()
+        )
+        days = {
+            r[0]: r[1]
+            for r in db.execute(
+                "select plate_key, list(cast(passed_at as date)) from staging.weigh_records"
+                " group by plate_key"
+            ).fetchall()
+        }
+        for plate, first in plates.items():
+            start, _ = anniversary_cycle(first, AS_OF, mode)
+            key = f"{plate}|黄"
+            if any(start <= d <= AS_OF for d in days[key]):
+                assert got[key] == start, (plate, first, mode)
+            else:
+                assert key not in got

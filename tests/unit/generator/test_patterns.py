@@ -91,7 +91,9 @@ def test_obscured_plates_unreadable_often(tiny_world: Path):
 def test_cases_follow_article_43(tiny_world: Path):
     c = canonical(tiny_world, "cases").filter(pl.col("violation_code") == "OL_GVW")
     assert set(c["decision"].unique()) >= {"fine"}
-    fines = c.filter(pl.col("decision") == "fine")
+    # planted data-entry errors (an extra or dropped zero) are out of range on purpose
+    planted = [e["case_id"] for e in load_json(tiny_world, "truth.json")["case_entry_errors"]]
+    fines = c.filter((pl.col("decision") == "fine") & ~pl.col("case_id").is_in(planted))
     assert (fines["penalty_yuan"] <= 30000).all() and (fines["penalty_yuan"] > 0).all()
     warn = c.filter(pl.col("excess_kg") <= 1000)
     assert (warn["decision"] != "fine").all()

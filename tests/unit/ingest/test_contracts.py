@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from data_contracts.contract import TABLES, all_contracts, load_contract, message, normalise_header
+from data_contracts.contract import (
+    TABLES,
+    all_contracts,
+    load_contract,
+    load_feeds,
+    message,
+    normalise_header,
+    plate_color_code_set,
+)
 from data_contracts.gx_suites import expectation_specs
 
 # INTERFACES §2 canonical columns (the external contract; staging uses exactly these names)
@@ -88,3 +96,43 @@ def test_gx_specs_come_from_the_contract() -> None:
     assert ("ExpectColumnValuesToNotBeNull", "station_id") in kinds
     assert ("ExpectColumnValuesToBeInSet", "kind") in kinds
     assert specs[0].kind == "ExpectTableColumnsToMatchOrderedList"
+
+
+# --- per-province feed settings (contracts/_feeds.yaml) ---------------------------------------
+def test_shipped_feeds_default_to_the_landing_code_set() -> None:
+    load_feeds()  # the shipped file validates
+    for province in ("15", "21", "22", "23"):
+        assert plate_color_code_set(province, "weigh_records") == "xiansuo"
+
+
+def test_plate_colour_code_set_per_province_and_table(tmp_path) -> None:
+    f = tmp_path / "_feeds.yaml"
+    f.write_text(
+        "plate_color_code_set:\n"
+        "  default: xiansuo\n"
+        "  provinces:\n"
+        '    "23": etc\n'
+        '    "15": {default: nfp, gps_points: jtt697}\n',
+        encoding="utf-8",
+    )
+    settings = load_feeds(f)
+    assert plate_color_code_set("23", "weigh_records", settings) == "etc"
+    assert plate_color_code_set("23", "gps_points", settings) == "etc"
+    assert plate_color_code_set("15", "gps_points", settings) == "jtt697"
+    assert plate_color_code_set("15", "vehicles", settings) == "nfp"
+    assert plate_color_code_set("21", "vehicles", settings) == "xiansuo"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '  provinces: {"23": no_such_set}\n',
+        '  provinces: {"23": {weigh: etc}}\n',  # not a table
+        "  provinces: {liaoning: etc}\n",  # not a province code
+    ],
+)
+def test_bad_feed_settings_are_rejected(tmp_path, body) -> None:
+    f = tmp_path / "_feeds.yaml"
+    f.write_text("plate_color_code_set:\n  default: xiansuo\n" + body, encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_feeds(f)

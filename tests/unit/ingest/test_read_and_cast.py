@@ -314,3 +314,13 @@ def test_header_only_and_empty_files() -> None:
     assert res.accepted.height == 0 and res.quarantined.height == 0
     raw = read_delimited(b"")
     assert raw.frame.height == 0
+
+
+@pytest.mark.parametrize("ascii_rows", [0, 5000])  # non-ASCII in the first 64 KB, or only later
+def test_gb18030_detected_wherever_the_first_chinese_byte_is(ascii_rows) -> None:
+    lines = ["station_id,name"] + [f"S{i:05d},plain ascii name" for i in range(ascii_rows)]
+    lines.append("S99999,辽宁省沈阳市检测站")
+    raw = read_delimited(("\n".join(lines) + "\n").encode("gb18030"))
+    assert raw.encoding == "gb18030"
+    assert raw.frame.height == ascii_rows + 1
+    assert raw.frame.get_column("name").to_list()[-1] == "辽宁省沈阳市检测站"

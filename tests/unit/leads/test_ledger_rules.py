@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from models.leads.control import select_control
-from models.leads.deadlines import add_working_days, notice_due
+from models.leads.deadlines import add_working_days, load_calendar, notice_due, parse_calendar
 from models.leads.ledger import (
     apply_outcome,
     case_outcome,
@@ -96,5 +98,29 @@ def test_unmasked_identifier_scanner():
 def test_notice_due_skips_a_holiday_week():
     """国庆: 7 working days from 30 September end mid-October, not on 9 October."""
     golden_week = [date(2026, 10, d) for d in range(1, 8)]
-    assert notice_due(date(2026, 9, 30)) == date(2026, 10, 9)
-    assert notice_due(date(2026, 9, 30), holidays=golden_week) == date(2026, 10, 16)
+    assert notice_due(date(2026, 9, 30), holidays=(), workdays=()) == date(2026, 10, 9)
+    assert notice_due(date(2026, 9, 30), holidays=golden_week, workdays=()) == date(2026, 10, 16)
+    # The national calendar also counts Saturday 10 October (调休上班).
+    assert notice_due(date(2026, 9, 30)) == date(2026, 10, 15)
+
+
+def test_national_calendar_counts_holidays_and_makeup_workdays():
+    cal = load_calendar()
+    assert {2024, 2025, 2026} <= cal.years
+    # 2025-09-26 (Fri) + 7 working days: 9-28 (Sun, 调休上班) counts, 10-01..10-08 are off,
+    # 10-11 (Sat, 调休上班) counts.
+    assert notice_due(date(2025, 9, 26)) == date(2025, 10, 13)
+    # Spring Festival 2026: 2-14 (Sat) works, 2-15..2-23 are off, 2-28 (Sat) works.
+    assert notice_due(date(2026, 2, 12)) == date(2026, 2, 28)
+    assert date(2026, 2, 28) in cal.workdays and date(2026, 2, 23) in cal.holidays
+    # A day in no listed year falls back to Monday-Friday.
+    assert not cal.covers(date(2030, 1, 1))
+
+
+def test_calendar_rejects_inconsistent_years():
+    with pytest.raises(ValueError, match="both holiday and workday"):
+        parse_calendar({"years": {2026: {"holidays": ["2026-02-14"], "workdays": ["2026-02-14"]}}})
+    with pytest.raises(ValueError, match="not a weekend"):
+        parse_calendar({"years": {2026: {"workdays": ["2026-02-16"]}}})
+    with pytest.raises(ValueError, match="outside the year"):
+        parse_calendar({"years": {2026: {"holidays": ["2025-12-31"]}}})

@@ -43,3 +43,17 @@ def test_precision_at_k_and_random() -> None:
     assert precision_at_k([], {"a"}, 2) is None
     rnd = random_precision_at_k(list("abcdefghij"), {"a", "b"}, 5, draws=2000)
     assert rnd == pytest.approx(0.2, abs=0.03)
+
+
+def test_night_running_is_scored_against_its_own_truth_key() -> None:
+    from models.patterns.scoring import score_detectors
+
+    found = {k: [] for k in ("cloned_plate", "convoy", "network_cluster", "network_operators",
+                             "registration_mismatch", "station_evasion_bypass", "obscured_plate",
+                             "station_evasion")}  # fmt: skip
+    found["night_passage"] = ["A|黄", "B|黄", "X|黄"]
+    rows = {r["detector"]: r for r in score_detectors(found, {"night_passage": ["A|黄", "B|黄"]})}
+    assert rows["night_passage"]["tp"] == 2 and rows["night_passage"]["recall"] == 1.0
+    assert rows["night_passage"]["precision"] == pytest.approx(2 / 3)
+    # worlds generated before the key existed are not scored on it
+    assert "night_passage" not in {r["detector"] for r in score_detectors(found, {})}

@@ -1,4 +1,5 @@
-"""R20 fatigue at 4 h 00 vs 4 h 01 and a 19- vs 20-minute rest; R22 night ban edges; R24 bands."""
+"""R20 fatigue at 4 h 00 vs 4 h 01 and a 19- vs 20-minute rest; R22 night ban edges; R24 bands;
+R21 scheduling limits (night 2 h, 8 h / 24 h, 44 h / 7 days) and R25 over-capacity at 20 %."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import pytest
 
 from models.driving import (
     Fix,
+    capacity_band,
     driving_periods,
     fatigue_periods,
     handling_rate_below,
     in_night_ban,
+    max_driving_in_window,
+    night_continuous_minutes,
+    night_continuous_over,
+    scheduling_violations,
     speeding_band,
 )
 
@@ -89,3 +95,59 @@ def test_alarm_handling_rate_below_90_percent():
     assert handling_rate_below(8, 9)  # 88.9 %
     assert not handling_rate_below(9, 10)  # exactly 90 %
     assert not handling_rate_below(3, 4)  # too few alarms to judge
+
+
+# R21 coach scheduling limits (企业安全管理规范38) and R25 over-capacity (道交法92)
+
+
+def _p(start: datetime, minutes: int) -> tuple[datetime, datetime]:
+    return (start, start + timedelta(minutes=minutes))
+
+
+def test_night_continuous_2h00_vs_2h01():
+    night = datetime(2026, 5, 1, 23, 0)
+    assert scheduling_violations([_p(night, 120)]) == set()
+    assert scheduling_violations([_p(night, 121)]) == {"night_continuous"}
+    # only the part inside 22:00–06:00 counts: 20:00–00:00 is 2 h of night driving
+    assert scheduling_violations([_p(datetime(2026, 5, 1, 20, 0), 240)]) == set()
+    assert night_continuous_over([_p(datetime(2026, 5, 1, 19, 59), 241)]) == []
+    # 04:59–07:00: 61 minutes at night
+    assert night_continuous_minutes([_p(datetime(2026, 5, 2, 4, 59), 121)])[0][2] == 61.0
+
+
+def test_24h_8h00_vs_8h01():
+    d = datetime(2026, 5, 1, 6, 0)
+    base = [_p(d, 180), _p(d + timedelta(hours=3, minutes=30), 180)]
+    assert scheduling_violations([*base, _p(d + timedelta(hours=7), 120)]) == set()
+    assert scheduling_violations([*base, _p(d + timedelta(hours=7), 121)]) == {"driving_24h"}
+    # the same 8 h 01 spread over more than 24 h is no violation
+    spread = [*base, _p(d + timedelta(hours=24, minutes=1), 121)]
+    assert max_driving_in_window(spread, timedelta(hours=24)) == 360.0
+    assert scheduling_violations(spread) == set()
+
+
+def test_7_days_44h_vs_44h01():
+    d = datetime(2026, 5, 4, 6, 0)
+    days = [_p(d + timedelta(days=k), 390) for k in range(6)]  # 39 h, 6 h 30 a day
+    assert scheduling_violations([*days, _p(d + timedelta(days=6), 300)]) == set()  # 44 h 00
+    assert scheduling_violations([*days, _p(d + timedelta(days=6), 301)]) == {"driving_7d"}
+
+
+@pytest.mark.parametrize(
+    ("passengers", "seats", "band", "points"),
+    [
+        (50, 50, None, None),
+        (51, 50, "超员20%以下", 6),
+        (59, 50, "超员20%以下", 6),
+        (60, 50, "超员20%以上", 12),  # exactly 20 %
+        (54, 45, "超员20%以上", 12),  # exactly 20 %
+        (53, 45, "超员20%以下", 6),  # 17.8 %
+        (23, 19, "超员20%以上", 12),  # 21.1 %: 19 × 1.2 = 22.8
+        (22, 19, "超员20%以下", 6),
+    ],
+)
+def test_over_capacity_bands_at_20_percent(passengers, seats, band, points):
+    got = capacity_band(passengers, seats)
+    assert (got and got["band"], got and got["points"]) == (band, points) or (
+        got is None and band is None
+    )
