@@ -38,17 +38,7 @@ final as (
             '该车（%s，%s牌）%s在%s违法超限运输%d次（按日计，共%d条超限记录），超过法定的%d次；最近一次%s在%s（%s）%s。依据%s，建议车籍地（%s）道路运输管理机构核实后依法处理（吊销车辆营运证），并按“一超四罚”追究驾驶人、业户和源头单位责任。',
             split_part(s.subject_key, '|', 1),
             coalesce(nullif(split_part(s.subject_key, '|', 2), ''), '未知颜色'),
-        case s.window_anchor_used
-            when 'licence_anniversary' then printf(
-                '本计数周期（自道路运输证初次领取日%s起按周年计算，%s至%s；周年计数口径为可配置假设，非法定依据）',
-                strftime(s.first_issued_on, '%Y-%m-%d'),
-                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
-            when 'rolling_fallback' then printf(
-                '近12个月（%s至%s；已配置按道路运输证初次领取周年计数，但该车初次领取日期不详，按滚动12个月计算）',
-                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
-            else printf('近12个月（%s至%s）',
-                strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d'))
-        end,
+        {{window_phrase}},
             array_to_string(list_transform(s.origin_provinces, lambda p: coalesce(pm.m[p], p)), '、'),
             s.violations_12m,
             s.violation_events_12m,

@@ -69,6 +69,26 @@ def first_issued_sql(conn, kind: str) -> str:
     )
 
 
+# The licence whose first issue anchors the cycle, and how the explanation names the subject.
+WINDOW_WORDING = {"vehicle": ("道路运输证", "该车"), "driver": ("从业资格证", "该驾驶人")}
+
+
+def window_phrase_sql(kind: str) -> str:
+    """The Chinese phrase naming the counting window of a repeat finding (rolling, anniversary
+    cycle marked as a configurable assumption, or the rolling fallback) — one wording for R09/R10."""
+    licence, who = WINDOW_WORDING[kind]
+    span = "strftime(s.window_start + 1, '%Y-%m-%d'), strftime(s.as_of, '%Y-%m-%d')"
+    return f"""case s.window_anchor_used
+            when 'licence_anniversary' then printf(
+                '本计数周期（自{licence}初次领取日%s起按周年计算，%s至%s；周年计数口径为可配置假设，非法定依据）',
+                strftime(s.first_issued_on, '%Y-%m-%d'), {span})
+            when 'rolling_fallback' then printf(
+                '近12个月（%s至%s；已配置按{licence}初次领取周年计数，但{who}初次领取日期不详，按滚动12个月计算）',
+                {span})
+            else printf('近12个月（%s至%s）', {span})
+        end"""
+
+
 def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
     """kind 'vehicle' (R09, subject plate_key) or 'driver' (R10, subject driver_id)."""
     rule_id, subject = {"vehicle": ("R09", "plate_key"), "driver": ("R10", "driver_id")}[kind]
@@ -79,7 +99,10 @@ def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
         read_sql("repeat_offences.sql"), subject=subject, first_issued=first_issued_sql(conn, kind)
     )
     n = create_table(conn, f"facts.{kind}_repeat_offences", sql, params)
-    nf = write_findings(conn, f"{kind}_repeat", read_sql(f"findings_{kind}_repeat.sql"), params)
+    findings = render(
+        read_sql(f"findings_{kind}_repeat.sql"), window_phrase=window_phrase_sql(kind)
+    )
+    nf = write_findings(conn, f"{kind}_repeat", findings, params)
     return {"rows": n, "findings": nf}
 
 
