@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pyarrow as pa
 
+from assets.patterns._io import load_sql
 from models.patterns.common import fetch_dicts, table_exists
 from models.patterns.scoring import score_detectors, score_model
 
@@ -83,13 +84,7 @@ def evaluate(conn, landing: Path, out_dir: Path) -> tuple[int, str]:
         rows = score_detectors(found_sets(conn), truth)
         if table_exists(conn, "patterns", "model_test"):
             rows += score_model(
-                fetch_dicts(
-                    conn,
-                    "select t.plate_key, t.cutoff, t.label, t.p_model, r.rule_rank "
-                    "from patterns.model_test t join patterns.rule_ranking r "
-                    "using (plate_key, cutoff)",
-                ),
-                risky=truth.get("risky_vehicles"),
+                fetch_dicts(conn, load_sql("model_test_rows")), risky=truth.get("risky_vehicles")
             )
         header = (
             f"# 模式检测评估（生成数据真值，seed={truth.get('seed')}, scale={truth.get('scale')}）"

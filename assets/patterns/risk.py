@@ -13,6 +13,7 @@ from models.patterns import risk_model as rm
 from models.patterns.common import fetch_dicts, insert_findings, table_exists
 from models.patterns.model_card import write_model_card
 from models.patterns.scoring import score_model
+from models.rules import load_rules
 
 # test_origins: the last cut-offs scored by rolling-origin models for precision@k (each model
 # trained and calibrated only on the cut-offs before its origin)
@@ -89,14 +90,11 @@ def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -
     conn.register("_test", test)
     conn.execute("create or replace table patterns.model_test as select * from _test")
     conn.unregister("_test")
-    conn.execute("create or replace table patterns.rule_ranking as " + load_sql("rule_ranking"))
-    ranking = score_model(
-        fetch_dicts(
-            conn,
-            "select t.plate_key, t.cutoff, t.label, t.p_model, r.rule_rank "
-            "from patterns.model_test t join patterns.rule_ranking r using (plate_key, cutoff)",
-        )
+    conn.execute(
+        "create or replace table patterns.rule_ranking as " + load_sql("rule_ranking"),
+        {"repeat_more_than": load_rules().params("R09")["more_than"]},
     )
+    ranking = score_model(fetch_dicts(conn, load_sql("model_test_rows")))
     result["precision_at_k"] = {
         r["detector"]: round(r["precision"], 4) for r in ranking if r["precision"] is not None
     }

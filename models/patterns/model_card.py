@@ -71,10 +71,11 @@ def write_model_card(
         "",
         "## 测试期精确率@k（滚动起点：最后几个截点各用其之前的数据训练的模型打分；每个截点各取前k名，与规则排序同一批样本）",
         "",
-        "| 排序 | k | 精确率 | 95% Wilson区间 | 命中 | 选取数 |",
-        "|---|---|---|---|---|---|",
+        "| 样本 | 排序 | k | 精确率 | 95% Wilson区间 | 命中 | 选取数 |",
+        "|---|---|---|---|---|---|---|",
         *[
-            f"| {r['detector'].split('.')[0]} | {r['detector'].split('@')[1]} | "
+            f"| {'尚未触发累计超限（≤R09次数）' if '.untriggered.' in r['detector'] else '全部'} | "
+            f"{r['detector'].split('.')[0]} | {r['detector'].split('@')[1]} | "
             f"{r['precision']:.3f} | "
             + (
                 f"{r['precision_lo']:.3f}–{r['precision_hi']:.3f}"

@@ -74,20 +74,40 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
     habitual overloaders are given) an oracle, on exactly the same test rows.
 
     ``test_rows``: dicts with plate_key, cutoff, label, p_model, rule_rank (rank within its
-    cut-off). The question an officer asks is "which k vehicles to watch at this date", so each
-    ranking picks its top k at every test cut-off; precision@k pools the hits over the cut-offs
-    (k × cut-offs picks) and its 95 % Wilson interval is over those picks. Random is the exact
-    expectation (each cut-off's positive rate); the oracle picks the truth's habitual
-    overloaders first (random among them) — the ceiling any ranking of vehicles can reach when
-    the label is one noisy weighing.
+    cut-off) and optionally ``untriggered`` (no legal repeat trigger yet: at most R09's count of
+    over-limit records in the 12 months before the cut-off). The question an officer asks is
+    "which k vehicles to watch at this date", so each ranking picks its top k at every test
+    cut-off; precision@k pools the hits over the cut-offs (k × cut-offs picks) and its 95 %
+    Wilson interval is over those picks. Random is the exact expectation (each cut-off's
+    positive rate); the oracle picks the truth's habitual overloaders first (random among them)
+    — the ceiling any ranking of vehicles can reach when the label is one noisy weighing.
+
+    The same figures are repeated on the untriggered rows (detector names with
+    ``.untriggered``): the vehicles the high_risk_vehicle leads are for, which no legal trigger
+    has reached yet and where a count-based ranking has little to go on.
     """
     if not test_rows:
         return []
     risky_set = set(risky or [])
+    rows = _precision_at_k(_by_cutoff(test_rows), risky_set, "")
+    rows += _whole_ranking(_by_cutoff(test_rows))
+    untriggered = [r for r in test_rows if r.get("untriggered")]
+    if untriggered:
+        rows += _precision_at_k(_by_cutoff(untriggered), risky_set, ".untriggered")
+    return rows
+
+
+def _by_cutoff(test_rows: list[dict]) -> dict[str, list[dict]]:
     by_cut: dict = {}
     for r in test_rows:
         by_cut.setdefault(str(r["cutoff"]), []).append(r)
+    return by_cut
+
+
+def _precision_at_k(by_cut: dict, risky_set: set, population: str) -> list[dict]:
+    """Model, rule, random and oracle precision@k rows for one population of test rows."""
     rows = []
+    n_pos = sum(bool(x["label"]) for v in by_cut.values() for x in v)
     for k in KS:
         hits = {"model": 0, "rule": 0}
         picks = 0
@@ -109,15 +129,16 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
                 expect_oracle += n_r * sum(bool(x["label"]) for x in ris) / len(ris)
             if kk > n_r and rest:
                 expect_oracle += (kk - n_r) * sum(bool(x["label"]) for x in rest) / len(rest)
-        n_pos = sum(bool(r["label"]) for r in test_rows)
         m, r_ = hits["model"] / picks, hits["rule"] / picks
         rnd = expect_random / picks
         m_ci, r_ci = wilson(m, picks), wilson(r_, picks)
         common = {"recall": None, "f1": None, "found": picks, "truth": n_pos}
         cuts = f"{len(by_cut)} test cut-offs × top {k}"
+        if population:
+            cuts += "; only vehicles no legal repeat trigger has reached (R09 count not exceeded)"
         rows.append(
             {
-                "detector": f"risk_model.precision@{k}",
+                "detector": f"risk_model{population}.precision@{k}",
                 "precision": m,
                 **common,
                 "tp": hits["model"],
@@ -133,7 +154,7 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
         )
         rows.append(
             {
-                "detector": f"rule_ranking.precision@{k}",
+                "detector": f"rule_ranking{population}.precision@{k}",
                 "precision": r_,
                 **common,
                 "tp": hits["rule"],
@@ -144,7 +165,7 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
         )
         rows.append(
             {
-                "detector": f"random.precision@{k}",
+                "detector": f"random{population}.precision@{k}",
                 "precision": rnd,
                 **common,
                 "tp": None,
@@ -154,14 +175,13 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
         if risky_set:
             rows.append(
                 {
-                    "detector": f"oracle.precision@{k}",
+                    "detector": f"oracle{population}.precision@{k}",
                     "precision": expect_oracle / picks,
                     **common,
                     "tp": None,
                     "note": f"{cuts}; expectation when picking the truth's risky_vehicles first",
                 }
             )
-    rows += _whole_ranking(by_cut)
     return rows
 
 

@@ -185,6 +185,16 @@ def test_model_and_rule_ranking_are_judged_on_the_same_picks(patterns_run: Path)
     for k in (20, 50, 100):
         assert rows[f"risk_model.precision@{k}"] == rows[f"rule_ranking.precision@{k}"]
         assert rows[f"random.precision@{k}"] == rows[f"risk_model.precision@{k}"]
+        # the untriggered population: same picks for both rankings, a subset of all test rows
+        untriggered = rows[f"risk_model.untriggered.precision@{k}"]
+        assert untriggered == rows[f"rule_ranking.untriggered.precision@{k}"]
+        assert untriggered[1] <= rows[f"risk_model.precision@{k}"][1]
+    with _conn(patterns_run) as conn:
+        n_untriggered, n_over_max = conn.execute(
+            "select count(*), max(t.n_over_365) from patterns.model_test t "
+            "join patterns.rule_ranking r using (plate_key, cutoff) where r.untriggered"
+        ).fetchone()
+    assert n_untriggered > 0 and n_over_max <= 3
 
 
 def test_evaluation_skips_without_truth(patterns_run: Path, tmp_path: Path) -> None:

@@ -227,3 +227,31 @@ def test_training_skips_cut_offs_with_a_short_history() -> None:
     # too few long-history cut-offs: all are kept
     frame["history_months"] = 1
     assert rm.train(frame).train_window[0] == dt.date(2026, 1, 1)
+
+
+def test_model_scoring_repeats_the_figures_on_untriggered_vehicles() -> None:
+    """The untriggered population (no legal repeat trigger yet) is scored on its own rows: the
+    rule's count ordering and the model's probabilities pick their top k among them only."""
+    rows = [
+        {
+            "plate_key": f"P{i:03d}",
+            "cutoff": "2026-10-01",
+            "label": i in (0, 1, 50, 51),
+            "p_model": 1.0 if i in (50, 51) else 0.5 - i / 1000,
+            "rule_rank": i + 1,
+            "untriggered": i >= 40,  # the first 40 by the rule have passed the R09 count
+        }
+        for i in range(200)
+    ]
+    by_k = {r["detector"]: r for r in score_model(rows)}
+    # whole population: the rule's top 20 holds P000/P001, the model's holds P050/P051 too
+    assert by_k["rule_ranking.precision@20"]["tp"] == 2
+    assert by_k["risk_model.precision@20"]["tp"] == 4
+    # untriggered rows only: P050/P051 are the only positives; the rule's top 20 (ranks 41-60)
+    # also reaches them, the model puts them first
+    u_model = by_k["risk_model.untriggered.precision@20"]
+    assert u_model["found"] == 20 and u_model["truth"] == 2 and u_model["tp"] == 2
+    assert by_k["rule_ranking.untriggered.precision@20"]["tp"] == 2
+    assert by_k["random.untriggered.precision@20"]["precision"] == pytest.approx(20 * 2 / 160 / 20)
+    assert by_k["risk_model.untriggered.precision@100"]["found"] == 100
+    assert "untriggered" not in "".join(r["detector"] for r in score_model(rows[:40]))
