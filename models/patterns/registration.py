@@ -10,7 +10,10 @@ Kinds (one row per vehicle and kind):
   the GB 1589 limit, on at least $gvw_share of the weighings (大吨小标: a truck built for
   more than its papers say, visible on ordinary legal loads — not a few overloaded trips);
 - ``weight_divergence``: dynamic (WIM / toll entrance) and static weight of the same trip
-  (static within $link_hours after) differ by more than the tolerance + $div_margin_pct on
+  (static within $link_hours after, and reachable from the dynamic scale at a plausible speed:
+  great-circle km × $road_factor over the minutes plus $clock_skew_min at most $max_speed_kmh,
+  the clone detector's physics — otherwise the two weighings are two vehicles under one plate,
+  a cloned plate, not one truck weighed twice) differ by more than the tolerance + $div_margin_pct on
   at least $div_share of the linked trips, $min_divergent of them with a legal static weight
   (飞机轮/跳泵 R42: a device acts on every trip, loaded legally or not; a WIM-legal /
   static-over pair alone may be a load change between the scales).
@@ -18,6 +21,9 @@ Severity: 0.6 + 0.1 per extra piece of evidence (cap 1.0).
 """
 
 from __future__ import annotations
+
+from models.patterns.clones import DEFAULTS as CLONE_DEFAULTS
+from models.patterns.common import haversine_km_sql
 
 DEFAULTS = {
     "min_weighings": 2,
@@ -31,6 +37,8 @@ DEFAULTS = {
     "div_margin_pct": 5.0,
     "min_divergent": 2,
     "div_share": 0.5,
+    # one trip = physically one vehicle: the clone detector's speed physics (models.patterns.clones)
+    **{k: CLONE_DEFAULTS[k] for k in ("max_speed_kmh", "road_factor", "clock_skew_min")},
 }
 
 KIND_WORDS = {
@@ -47,7 +55,8 @@ def mismatch_sql() -> str:
     Reads ``patterns.passages``. Columns: plate_key, kind, n_evidence, n_weighings, metric
     (kind-specific figure), measured, registered, rids, first_at, last_at, origin_provinces.
     """
-    return """
+    dist_km = haversine_km_sql(lat1="d.lat", lon1="d.lon", lat2="s.lat", lon2="s.lon")
+    return f"""
     with weighed as (
         select * from patterns.passages
         where plate_readable and station_kind in ('fixed', 'wim', 'toll_entrance', 'source')
@@ -122,6 +131,12 @@ def mismatch_sql() -> str:
         join static s on s.plate_key = d.plate_key
             and s.passed_at > d.passed_at
             and s.passed_at <= d.passed_at + to_milliseconds(cast($link_hours * 3600000 as bigint))
+            and (
+                d.lat is null or s.lat is null
+                or coalesce({dist_km}, 0) * $road_factor
+                    <= $max_speed_kmh * (epoch(s.passed_at - d.passed_at) / 60.0 + $clock_skew_min)
+                        / 60.0
+            )
     ),
     divergent as (
         select *, 100.0 * abs(static_kg - dyn_kg) / static_kg as diff_pct,
@@ -160,7 +175,7 @@ def mismatch_sql() -> str:
         from unioned
     )
     select * from final
-    """
+    """  # noqa: S608 (identifiers from code; data values are parameters)
 
 
 LEGAL_BASIS = {

@@ -103,6 +103,40 @@ def test_weight_divergence_needs_a_device_pattern() -> None:
     assert "G|黄" not in kinds
 
 
+def test_weight_divergence_needs_one_physical_vehicle() -> None:
+    """A dynamic and a static weighing the same truck cannot link (reachable only above the
+    clone detector's speed) are two vehicles under one plate (套牌), not a weighing device: the
+    same 28 % gap 8 minutes and 2 km apart is a device; 8 minutes and 300 km apart is not."""
+    rows = []
+    for d in range(3):
+        t = T0 + dt.timedelta(days=d)
+        for plate, static_lat in (("NEAR|黄", 41.018), ("FAR|黄", 43.7)):
+            rows.append(
+                {
+                    "plate_key": plate,
+                    "station_kind": "wim",
+                    "passed_at": t,
+                    "gross_kg": 28800,
+                    "lat": 41.0,
+                    "lon": 123.0,
+                }
+            )
+            rows.append(
+                {
+                    "plate_key": plate,
+                    "station_kind": "fixed",
+                    "passed_at": t + dt.timedelta(minutes=8),
+                    "gross_kg": 40000,
+                    "tolerance_pct": 0.0,
+                    "lat": static_lat,
+                    "lon": 123.0,
+                }
+            )
+    kinds = _kinds(make_passages(rows))
+    assert kinds.get("NEAR|黄") == {"weight_divergence"}
+    assert "FAR|黄" not in kinds
+
+
 def test_findings_text_cites_the_law() -> None:
     rows = [
         _w("A|黄", d, axle_count=6, reg_axle_count=2, gross_kg=40000, reg_total_mass_kg=18000)
