@@ -39,15 +39,16 @@ def _parse_adaptive(
     instead of one per supported form; the result equals `pl.coalesce(attempts)`.
     `fast[i]` (optional) is attempt i without the text clean-up every attempt shares (`T` →
     blank, `Z` → `+00:00`): for the best form it parses the bulk of the column directly, and
-    the full attempt i then still sees every value it left unparsed."""
+    the full attempt i then still sees every value it left unparsed. The few values left after
+    that (typically a handful of bad ones) get every remaining form in one pass."""
     n = len(series)
-    result = pl.Series(series.name, [None] * n, dtype=dtype)
+    result = pl.repeat(None, n, dtype=dtype, eager=True).rename(series.name)
     todo = series.is_not_null()
     if not todo.any():
         return result
     sample = series.filter(todo).head(200).to_frame("s")
-    hits = [sample.select(a.is_not_null().sum()).item() for a in attempts]
-    order = sorted(range(len(attempts)), key=lambda i: -hits[i])
+    hits = sample.select(a.is_not_null().sum().alias(str(i)) for i, a in enumerate(attempts))
+    order = sorted(range(len(attempts)), key=lambda i: -hits.item(0, i))
     frame = series.to_frame("s")
     # the best form over the whole column at once: the still-empty result is simply its output
     # (row-wise expressions, so equal to parsing the non-null rows and scattering them back)
@@ -57,7 +58,14 @@ def _parse_adaptive(
     ).to_series()
     result = first.cast(dtype).rename(series.name)
     todo = todo & first.is_null()
-    for i in order if quick is not None else order[1:]:
+    rest = order if quick is not None else order[1:]
+    if 0 < todo.sum() <= _FEW:  # the first form that parses each value, in the same order
+        idx = todo.arg_true()
+        parsed = frame[idx].select(pl.coalesce([attempts[i] for i in rest]).alias("s"))
+        parsed = parsed.to_series()
+        ok = parsed.is_not_null()
+        return result.scatter(idx.filter(ok), parsed.filter(ok)) if ok.any() else result
+    for i in rest:
         if not todo.any():
             break
         idx = todo.arg_true()
@@ -70,6 +78,9 @@ def _parse_adaptive(
         result = result.scatter(idx.filter(ok), parsed.filter(ok))
         todo = todo.scatter(idx.filter(ok), False)
     return result
+
+
+_FEW = 1000  # leftover values parsed with every remaining form at once
 
 
 def parse_timestamps(series: pl.Series) -> pl.Series:

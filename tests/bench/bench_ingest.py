@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.scale} world in {time.perf_counter() - t0:.1f} s → {landing}")
     landing = landing.resolve()
 
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     header = f"{'format':<8} {'files':>6} {'rows':>12} {'wall s':>8} {'rows/s':>10} {'CPU s':>7}"
     print("\n" + header + "   rows/CPU-s")
     for fmt in FORMATS:

@@ -137,6 +137,43 @@ def test_duplicates_within_one_file(tmp_path, world, styles, writer, now):
         assert_reconciled(conn)
 
 
+def test_key_hash_collisions_change_nothing(tmp_path, world, styles, writer, now, monkeypatch):
+    """The batch finds repeated keys by a 64-bit key hash: a collision (here: every key hashes
+    alike) only sends rows through the exact classification, so the store is the same."""
+    import assets.ingest.loader as loader
+
+    landing = tmp_path / "landing"
+    weigh = world["weigh_records"]
+    writer.write_table(
+        weigh.head(30), "weigh_records", styles["21"], landing / "21/weigh_records/a.csv"
+    )
+    changed = weigh.slice(20, 20).with_columns(pl.col("gross_kg") + 1)  # 10 corrected, 10 new
+    writer.write_table(changed, "weigh_records", styles["22"], landing / "21/weigh_records/b.txt")
+    later = tmp_path / "later.csv"
+    writer.write_table(weigh.slice(35, 5), "weigh_records", styles["21"], later)
+
+    def run(name: str) -> dict[str, list[tuple]]:
+        with _connect(tmp_path / f"{name}.duckdb") as conn:
+            ingest_landing(conn, landing, tables=("weigh_records",), now=now)
+            shutil.copy(later, landing / "21/weigh_records/c.csv")  # second batch: staging has keys
+            ingest_landing(conn, landing, tables=("weigh_records",), now=now)
+            (landing / "21/weigh_records/c.csv").unlink()
+            assert_reconciled(conn)
+            queries = {
+                "staging": "select record_id, gross_kg, _row_no from staging.weigh_records",
+                "history": "select record_id, gross_kg, _superseded_by_row from history.weigh_records",
+                "duplicates": "select _row_no, first_row_no, kind from meta.duplicates",
+                "ledger": "select file_name, rows_loaded, rows_duplicate, rows_superseded "
+                "from meta.file_ledger",
+            }
+            return {k: sorted(conn.execute(q).fetchall()) for k, q in queries.items()}
+
+    normal = run("normal")
+    monkeypatch.setattr(loader, "key_hash", lambda keys: pl.lit(7, pl.UInt64))
+    assert run("colliding") == normal
+    assert len(normal["history"]) == 15 and len(normal["staging"]) == 40
+
+
 def test_hostile_values_load_as_plain_data(tmp_path, world, styles, writer, now):
     hostile = ["=cmd|' /C calc'!A0", "<script>alert(1)</script>", "'; drop table staging.x; --",
                "../../etc/passwd"]  # fmt: skip

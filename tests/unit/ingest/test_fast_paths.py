@@ -11,7 +11,7 @@ import polars as pl
 
 from models import identifiers as ids
 from models.ingest import casting
-from models.ingest.parsing import parse_timestamp, parse_timestamps
+from models.ingest.parsing import parse_date, parse_dates, parse_timestamp, parse_timestamps
 from models.ingest.readers import RAW_ERROR, read_delimited
 
 
@@ -81,3 +81,69 @@ def test_reader_blank_lines_skipped_and_broken_lines_flagged() -> None:
     clean = read_delimited(b"a,b\n1,2\n3,4\n").frame
     assert clean.get_column("_row_no").to_list() == [1, 2]
     assert clean.get_column(RAW_ERROR).null_count() == 2
+
+
+def test_parser_few_leftovers_path_equals_coalesce() -> None:
+    """One dominant form and a few odd values (parsed with all remaining forms at once)."""
+    rng = random.Random(8)
+    odd = ["2026/5/1 8:30", "20260501083000", "46143.5", "昨天", "2026-05-01T08:30:00Z",
+           "2026年5月1日 08:30:00", "2026-02-30 08:00:00", "2026-05-01"]  # fmt: skip
+    values = [f"2026-05-{1 + i % 28:02d} 08:{i % 60:02d}:00" for i in range(20_000)]
+    for i in rng.sample(range(len(values)), 300):
+        values[i] = rng.choice([*odd, None])
+    s = pl.Series("passed", values)
+    assert (
+        parse_timestamps(s).to_list() == pl.select(parse_timestamp(pl.lit(s))).to_series().to_list()
+    )
+    d = pl.Series("day", [v[:10] if v and i % 97 else v for i, v in enumerate(values)])
+    assert parse_dates(d).to_list() == pl.select(parse_date(pl.lit(d))).to_series().to_list()
+
+
+def _general_list_parts(s: pl.Expr) -> pl.Expr:
+    return (
+        s.str.strip_chars("[](){}")
+        .str.replace_all(casting._LIST_SEPARATORS, ";")
+        .str.strip_chars(";")
+        .str.split(";")
+    )
+
+
+def test_list_split_fast_path_equals_general_split() -> None:
+    columns = [
+        ["5290;7970;7920", "1240", None, "12.5;3"],  # plain ';'
+        ["1240/1970", "7720/11690/11380", None],  # plain '/'
+        ["1,2,3", "4,5"],
+        ["1|2", "3|4|5"],
+        ["1;;2", "3;4"],  # doubled separator: general path
+        [";1;2", "3;4;"],  # edge separators
+        ["[1, 2]", "(3;4)"],  # brackets and blanks
+        ["1/2", "3;4"],  # mixed separators
+        ["1，2", "3、4", "5；6"],  # full-width separators
+        ["1 2", "3\t4"],
+        ["x;y", "1;z"],  # not numbers: NULL elements either way
+    ]
+    for values in columns:
+        s = pl.Series("v", values, dtype=pl.String)
+        frame = s.to_frame()
+        fast = frame.select(casting._list_parts(s, pl.col("v"))).to_series()
+        general = frame.select(_general_list_parts(pl.col("v"))).to_series()
+        assert fast.to_list() == general.to_list(), values
+
+
+def test_plate_pairs_equal_the_scalar_normalisers() -> None:
+    from models.plates import normalise_plate, normalise_plate_color
+
+    plates = ["辽A12345", "辽A12345黄", "吉B·0K123", "未识别", None, "黑A1234挂", "ＸＸ", None]
+    colours = ["黄", None, "2", "蓝", "1", "紫", None, None]
+    out = casting.normalise_plate_pairs(plates, colours, "xiansuo")
+    for i, (text, colour_text) in enumerate(zip(plates, colours, strict=True)):
+        norm = normalise_plate(text) if text is not None else None
+        coded = normalise_plate_color(colour_text) if colour_text is not None else None
+        plate = norm.plate if norm else None
+        colour = coded if coded is not None else (norm.colour if norm else None)
+        assert out["plate"][i] == plate
+        assert out["plate_color"][i] == colour
+        assert out["plate_key"][i] == (None if plate is None else plate + "|" + (colour or ""))
+        assert out["plate_readable"][i] is (plate is not None)
+        assert out["_plate_valid"][i] is (bool(norm.valid) if norm else False)
+        assert out["_colour_unknown"][i] is (colour_text is not None and coded is None)
