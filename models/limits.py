@@ -1,6 +1,6 @@
 """Over-limit (超限) limits, tolerance and net excess — 超限规定 §3, 认定标准 notes, R01–R05, R08.
 
-Pure mirrors of the SQL in assets/facts/weigh_events.sql (used by the boundary tests) plus the
+Pure mirrors of the SQL in assets/facts/weigh_assess.sql (used by the boundary tests) plus the
 small `*_sql` generators the asset renders into it. The measurement is never rewritten: we keep
 the raw gross, the tolerance in kg and the net excess; over-limit only when net excess > 0.
 """

@@ -170,6 +170,18 @@ def write_findings(conn, lead_type: str, sql: str, params: dict | None = None) -
     return create_table(conn, f"findings.{lead_type}", wrapped, params)
 
 
+def write_findings_file(
+    conn, lead_type: str, name: str, params: dict, *, rule_id: str, risk_kind: str, **fragments
+) -> int:
+    """findings.<lead_type> from one of our findings_*.sql files: the shared preamble
+    (findings_preamble.sql — province names `pm`, the citation of `rule_id` as `cite`, the
+    `risk_kind` risk scores as `risk`) rendered at its `{{findings_preamble}}` marker."""
+    preamble = read_sql("findings_preamble.sql").split("\n", 1)[1].strip()  # minus its purpose line
+    sql = render(read_sql(name), findings_preamble=preamble, **fragments)
+    shared = {"finding_rule_id": rule_id, "risk_entity_kind": risk_kind}
+    return write_findings(conn, lead_type, sql, {**params, **shared})
+
+
 def ensure_risk_table(conn) -> None:
     """An empty scores.risk_scores when scoring has not run (isolated asset runs)."""
     ensure_schemas(conn, "scores")

@@ -1,17 +1,5 @@
 -- findings_operator_fleet_ratio: operators whose distinct over-limit vehicles in 12 months exceed 10 % of the registered active fleet (R11).
-with pm as (
-    select map(list(code), list(name)) as m from facts.province_names
-),
-
-cite as (
-    select citation from facts.rule_catalogue where rule_id = 'R11'
-),
-
-risk as (
-    select entity_key, score, score_lo, score_hi, percentile, status, breakdown_zh
-    from scores.risk_scores
-    where entity_kind = 'operator'
-),
+with {{findings_preamble}},
 
 src as (
     select * from facts.operator_fleet_ratios where is_trigger
@@ -28,9 +16,9 @@ final as (
         s.origin_provinces,
         true as legal_trigger,
         greatest(0.0, least(1.0, 0.5 + (coalesce(s.ratio, 1.0) - $ratio_more_than) / 0.8)) as severity,
-        round(r.score, 4) as risk_score,
-        round(r.score_lo, 4) as risk_lo,
-        round(r.score_hi, 4) as risk_hi,
+        r.risk_score,
+        r.risk_lo,
+        r.risk_hi,
         c.citation as legal_basis,
         s.evidence_record_ids,
         s.first_evidence_at,

@@ -1,16 +1,8 @@
 -- findings_passenger_hazmat_operator: 两客一危 operators with a low alarm-handling rate (R28), hazmat crew/waybill gaps (R30), coach scheduling over the limits (R21), over-capacity (R25) or a pattern of serious violations and track/alarm mismatches.
-with pm as (
-    select map(list(code), list(name)) as m from facts.province_names
-),
+with {{findings_preamble}},
 
 cm as (
     select map(list(rule_id), list(citation)) as m from facts.rule_catalogue
-),
-
-risk as (
-    select entity_key, score, score_lo, score_hi, percentile, status, breakdown_zh
-    from scores.risk_scores
-    where entity_kind = 'operator'
 ),
 
 src as (
@@ -41,9 +33,9 @@ final as (
         least(1.0, 0.4 + case when s.r28_trigger then 0.3 else 0 end
             + 0.1 * least(3, s.tampering + s.no_escort + s.waybill_incomplete + s.no_waybill
                 + s.over_capacity_high + s.driving_7d)) as severity,
-        round(r.score, 4) as risk_score,
-        round(r.score_lo, 4) as risk_lo,
-        round(r.score_hi, 4) as risk_hi,
+        r.risk_score,
+        r.risk_lo,
+        r.risk_hi,
         array_to_string(list_sort(list_distinct(flatten(list_transform(
             s.cited_rules, lambda x: string_split(coalesce(cm.m[x], ''), '；')
         )))), '；') as legal_basis,

@@ -1,17 +1,5 @@
 -- findings_vehicle_repeat: one finding per vehicle with more than 3 over-limit violations in the counting window — rolling 12 months or the configured licence-anniversary cycle (R09), in the findings contract.
-with pm as (
-    select map(list(code), list(name)) as m from facts.province_names
-),
-
-cite as (
-    select citation from facts.rule_catalogue where rule_id = 'R09'
-),
-
-risk as (
-    select entity_key, score, score_lo, score_hi, percentile, status, breakdown_zh
-    from scores.risk_scores
-    where entity_kind = 'vehicle'
-),
+with {{findings_preamble}},
 
 src as (
     select * from facts.vehicle_repeat_offences where is_repeat
@@ -27,9 +15,9 @@ final as (
         s.origin_provinces,
         true as legal_trigger,
         least(1.0, 0.5 + 0.1 * (s.violations_12m - $more_than - 1)) as severity,
-        round(r.score, 4) as risk_score,
-        round(r.score_lo, 4) as risk_lo,
-        round(r.score_hi, 4) as risk_hi,
+        r.risk_score,
+        r.risk_lo,
+        r.risk_hi,
         c.citation as legal_basis,
         s.evidence_record_ids,
         s.first_evidence_at,

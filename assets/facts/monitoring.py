@@ -15,7 +15,7 @@ from assets.facts._common import (
     preview,
     read_sql,
     render,
-    write_findings,
+    write_findings_file,
     write_rule_tables,
 )
 from models.rules import load_rules
@@ -189,11 +189,13 @@ def build_passenger_hazmat_operators(conn, as_of) -> dict[str, int]:
         read_sql("passenger_hazmat_operators.sql"),
         params,
     )
-    nf = write_findings(
+    nf = write_findings_file(
         conn,
         "passenger_hazmat_operator",
-        read_sql("findings_passenger_hazmat_operator.sql"),
+        "findings_passenger_hazmat_operator.sql",
         params,
+        rule_id="R28",  # its legal basis cites every rule it triggered (map `cm`)
+        risk_kind="operator",
     )
     return {"rows": n, "findings": nf}
 

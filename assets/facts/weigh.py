@@ -38,6 +38,8 @@ ABSORBED_COLUMNS = (
     "event_id, rids, station_id, station_kind, passed_at, plate_key, gross_kg, limit_kg,"
     " tolerance_pct, net_excess_kg, over_limit, excess_pct, evidence_ok"
 )
+# The columns of facts.wim_next_static (the run table also carries the record row ids).
+WIM_NEXT_COLUMNS = "wim_event_id, static_event_id, plate_key, gap_min, downstream"
 
 
 def weigh_params() -> dict:
@@ -201,10 +203,13 @@ def _record_state(conn, state: dict[str, str]) -> None:
 def build_weigh_events(
     conn, *, incremental: bool = True, max_touched_share: float = MAX_TOUCHED_SHARE
 ) -> dict:
-    """facts.rule_* → passage keys (narrow) → WIM→static next weighing → the few special keys
+    """facts.rule_* → the merged passages (one sort of the narrow keys; only the few re-read
+    passages are kept, every other record is a passage of its own) → WIM→static next weighing
+    (one sort of the WIM and fixed passages, carrying the record row ids) → the few special keys
     (merged re-reads, absorbed WIM reads, grown record lists) → one assessment pass over the
     weigh records writing facts.weigh_events (+ facts.weigh_absorbed_wim for the absorbed WIM
-    reads). Incremental (see plan_weigh_build) when only new weigh files arrived: the same SQL
+    reads). The wide table is written once, straight from staging; no intermediate copy of the
+    records. Incremental (see plan_weigh_build) when only new weigh files arrived: the same SQL
     over the records of the vehicles they touch, replacing those vehicles' rows."""
     ensure_schemas(conn, "facts")
     write_rule_tables(conn)
@@ -252,15 +257,9 @@ def build_weigh_events(
         f"create or replace temp table weigh_passage_keys as {sql}", used_params(sql, params)
     )
     sql = read_sql("wim_next_static.sql")
-    if inc:
-        conn.execute(
-            f"create or replace temp table wim_next_static_run as {sql}", used_params(sql, params)
-        )
-    else:
-        create_table(conn, "facts.wim_next_static", sql, params, unordered=True)
-        conn.execute(
-            "create or replace temp view wim_next_static_run as select * from facts.wim_next_static"
-        )
+    conn.execute(
+        f"create or replace temp table wim_next_static_run as {sql}", used_params(sql, params)
+    )
     sql = read_sql("weigh_special_keys.sql")
     conn.execute(
         f"create or replace temp table weigh_special_keys as {sql}", used_params(sql, params)
@@ -278,9 +277,12 @@ def build_weigh_events(
     )
     absorbed = render(assess, special_join="join", role_filter="k.role = 'absorbed'", **fragments)
     absorbed = f"select {ABSORBED_COLUMNS} from ({absorbed})"  # noqa: S608 — constant columns
-    outputs = [("facts.weigh_events", events), ("facts.weigh_absorbed_wim", absorbed)]
+    outputs = [
+        ("facts.wim_next_static", f"select {WIM_NEXT_COLUMNS} from wim_next_static_run"),  # noqa: S608
+        ("facts.weigh_events", events),
+        ("facts.weigh_absorbed_wim", absorbed),
+    ]
     if inc:
-        outputs.insert(0, ("facts.wim_next_static", "select * from wim_next_static_run"))
         for table, sql in outputs:
             name = qualified(table)
             conn.execute(
@@ -295,7 +297,10 @@ def build_weigh_events(
     else:
         for table, sql in outputs:
             create_table(conn, table, sql, params, unordered=True)
-    n_run = conn.execute("select count(*) from weigh_passage_keys").fetchall()[0][0]
+    n_run = conn.execute(
+        "select (select count(*) from weigh_input)"
+        " - (select coalesce(sum(len(member_rowids)), 0) from weigh_passage_keys)"
+    ).fetchall()[0][0]
     n_ev, n_pass = conn.execute(
         "select count(*), count(*) + (select count(*) from facts.weigh_absorbed_wim)"
         " from facts.weigh_events"
@@ -310,9 +315,9 @@ def build_weigh_events(
         "weigh_new_files",
         "weigh_superseded",
         "weigh_scope",
+        "wim_next_static_run",
     ):
         conn.execute(f"drop table if exists {name}")
-    conn.execute(f"drop {'table' if inc else 'view'} if exists wim_next_static_run")
     out = {"passages": n_pass, "events": n_ev, "mode": plan["mode"], "mode_reason": plan["reason"]}
     if inc:
         out |= {

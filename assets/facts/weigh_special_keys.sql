@@ -1,47 +1,57 @@
 -- weigh_special_keys: the few records whose passage is not simply itself — re-reads merged into a passage (member), WIM passages absorbed into the static event just after them (absorbed) and events whose record list grows (event).
 with absorbed as (
-    select wim_event_id, static_event_id
-    from wim_next_static_run
-    where downstream and gap_min <= $wim_static_merge_min
+    select
+        a.wim_event_id,
+        a.wim_rowid,
+        a.static_event_id,
+        a.static_rowid,
+        coalesce(m.rids, [a.wim_event_id]) as wim_rids
+    from wim_next_static_run a
+    left join weigh_passage_keys m on m._rowid = a.wim_rowid
+    where a.downstream and a.gap_min <= $wim_static_merge_min
 ),
 
 absorbing as (
     select
-        a.static_event_id,
-        flatten(list(coalesce(p.rids, [p.event_id]))) as wim_rids  -- sorted in events below
-    from absorbed a
-    join weigh_passage_keys p on p.event_id = a.wim_event_id
-    group by a.static_event_id
+        static_rowid,
+        any_value(static_event_id) as static_event_id,
+        flatten(list(wim_rids)) as wim_rids  -- sorted in events below
+    from absorbed
+    group by static_rowid
 ),
 
 members as (
-    select w._rowid, 'member' as role, cast(null as varchar) as absorbed_into,
+    select
+        unnest(member_rowids) as _rowid,
+        'member' as role,
+        cast(null as varchar) as absorbed_into,
         cast(null as varchar[]) as rids
-    from (
-        select event_id, unnest(rids) as rid from weigh_passage_keys where rids is not null
-    ) m
-    join weigh_input w on w.rid = m.rid
-    where m.rid <> m.event_id
+    from weigh_passage_keys
 ),
 
 absorbed_wim as (
-    select p._rowid, 'absorbed' as role, a.static_event_id as absorbed_into,
-        coalesce(p.rids, [p.event_id]) as rids
-    from absorbed a
-    join weigh_passage_keys p on p.event_id = a.wim_event_id
+    select wim_rowid as _rowid, 'absorbed' as role, static_event_id as absorbed_into,
+        wim_rids as rids
+    from absorbed
+),
+
+merged as (
+    -- merged passages that are not themselves absorbed
+    select m._rowid, m.rids
+    from weigh_passage_keys m
+    anti join absorbed a on a.wim_rowid = m._rowid
 ),
 
 events as (
     select
-        p._rowid,
+        coalesce(b.static_rowid, m._rowid) as _rowid,
         'event' as role,
         cast(null as varchar) as absorbed_into,
-        case when b.wim_rids is null then p.rids
-            else list_sort(list_concat(coalesce(p.rids, [p.event_id]), b.wim_rids)) end as rids
-    from weigh_passage_keys p
-    left join absorbing b on b.static_event_id = p.event_id
-    anti join absorbed a on a.wim_event_id = p.event_id
-    where p.rids is not null or b.static_event_id is not null
+        case when b.wim_rids is null then m.rids
+            else list_sort(list_concat(coalesce(m.rids, [b.static_event_id]), b.wim_rids)) end
+            as rids
+    from merged m
+    full join absorbing b on b.static_rowid = m._rowid
 )
 
 select * from members

@@ -16,7 +16,7 @@ from assets.facts._common import (
     read_sql,
     render,
     used_params,
-    write_findings,
+    write_findings_file,
 )
 from models.rules import load_rules
 from models.windows import excess_share_pvalues
@@ -99,10 +99,15 @@ def build_repeat(conn, as_of, *, kind: str) -> dict[str, int]:
         read_sql("repeat_offences.sql"), subject=subject, first_issued=first_issued_sql(conn, kind)
     )
     n = create_table(conn, f"facts.{kind}_repeat_offences", sql, params)
-    findings = render(
-        read_sql(f"findings_{kind}_repeat.sql"), window_phrase=window_phrase_sql(kind)
+    nf = write_findings_file(
+        conn,
+        f"{kind}_repeat",
+        f"findings_{kind}_repeat.sql",
+        params,
+        rule_id=rule_id,
+        risk_kind=kind,
+        window_phrase=window_phrase_sql(kind),
     )
-    nf = write_findings(conn, f"{kind}_repeat", findings, params)
     return {"rows": n, "findings": nf}
 
 
@@ -121,8 +126,13 @@ def build_operator_fleet_ratios(conn, as_of) -> dict[str, int]:
     n = create_table(
         conn, "facts.operator_fleet_ratios", read_sql("operator_fleet_ratios.sql"), params
     )
-    nf = write_findings(
-        conn, "operator_fleet_ratio", read_sql("findings_operator_fleet_ratio.sql"), params
+    nf = write_findings_file(
+        conn,
+        "operator_fleet_ratio",
+        "findings_operator_fleet_ratio.sql",
+        params,
+        rule_id="R11",
+        risk_kind="operator",
     )
     return {"rows": n, "findings": nf}
 
@@ -167,8 +177,13 @@ def build_source_overloading(conn, as_of) -> dict[str, int]:
     finally:
         conn.unregister("source_tests")
     conn.execute("drop table if exists source_overloading_base")
-    nf = write_findings(
-        conn, "source_overloading", read_sql("findings_source_overloading.sql"), params
+    nf = write_findings_file(
+        conn,
+        "source_overloading",
+        "findings_source_overloading.sql",
+        params,
+        rule_id="R15",
+        risk_kind="source",
     )
     return {"rows": n, "findings": nf}
 

@@ -4,7 +4,8 @@ with violations as (
         entity_kind,
         entity_key,
         count(*) as violation_units,
-        fsum(severity * time_weight) as weighted_points,  -- compensated: order-independent
+        -- exact (decimal) sum: the same points whatever order the threads add the units in
+        cast(sum(cast(severity * time_weight as decimal(38, 12))) as double) as weighted_points,
         max(unit_at) as last_violation_at
     from risk_units
     group by entity_kind, entity_key

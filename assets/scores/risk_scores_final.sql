@@ -9,6 +9,7 @@ with base as (
 ),
 
 top_units as (
+    -- the three largest contributions of each entity, picked before any of them is formatted
     select
         entity_kind,
         entity_key,
@@ -21,11 +22,18 @@ top_units as (
             'time_weight': round(time_weight, 4),
             'contribution': round(severity * time_weight, 4),
             'record_ids': rids
-        } order by severity * time_weight desc, unit_at desc, unit_id)[1:3]) as top_contributions,
-        array_to_string(
-            list(label order by severity * time_weight desc, unit_at desc)[1:3], '；'
-        ) as labels
-    from scores.risk_breakdown
+        } order by rank)) as top_contributions,
+        array_to_string(list(label order by rank), '；') as labels
+    from (
+        select
+            *,
+            row_number() over (
+                partition by entity_kind, entity_key
+                order by severity * time_weight desc, unit_at desc, unit_id
+            ) as rank
+        from scores.risk_breakdown
+    )
+    where rank <= 3
     group by entity_kind, entity_key
 ),
 
@@ -43,7 +51,8 @@ ranked as (
     select
         *,
         case when status = 'scored' then round(100.0 * percent_rank() over (
-            partition by entity_kind, peer_group, status order by score
+            -- scores equal up to floating-point noise (peer priors are parallel sums) are ties
+            partition by entity_kind, peer_group, status order by round(score, 10)
         ), 1) end as percentile
     from scored
 ),

@@ -100,6 +100,54 @@ def test_passages_merge_and_wim_static_link(db, put):
     assert link == [("21:a1", "21:a3", True, True, True)]
 
 
+@pytest.mark.parametrize("ids", [("b1", "b2", "b3"), ("b3", "b2", "b1")])
+def test_reads_at_the_same_instant_share_a_passage(db, put, ids):
+    """Two reads at the same instant are one passage whichever comes first in the sort; an earlier
+    read more than the merge window before them stays a passage of its own."""
+    _stations(db, put)
+    base = dict(plate="辽A54321", axle_count=6, is_combination=True, single_drive_axle=False)
+    first, tie_a, tie_b = ids
+    put(db, "weigh_records", [
+        dict(record_id=first, station_id="F1", passed_at=T0, gross_kg=40000, **base),
+        dict(record_id=tie_a, station_id="F1", passed_at=T0 + timedelta(hours=1), gross_kg=41000, **base),
+        dict(record_id=tie_b, station_id="F1", passed_at=T0 + timedelta(hours=1), gross_kg=42000, **base),
+    ])  # fmt: skip
+    out = build_weigh_events(db)
+    events = db.execute(
+        "select event_id, rids, gross_kg from facts.weigh_events order by passed_at"
+    ).fetchall()
+    assert events == [
+        (f"21:{first}", [f"21:{first}"], 40000),
+        (f"21:{tie_b}", sorted([f"21:{tie_a}", f"21:{tie_b}"]), 42000),
+    ]
+    assert out["passages"] == 2
+
+
+def test_next_static_is_judged_by_its_own_station(db, put):
+    """The WIM→static link takes the road and position of the very next fixed station: one with
+    no road on record, far from the WIM, is not downstream — even when a later fixed station on
+    the WIM's road follows (its road must not stand in for the missing one)."""
+    _stations(db, put)
+    put(db, "stations", [
+        dict(station_id="FX", kind="fixed", province_code="21", lon=125.0, lat=45.0,
+             calibrated_on=date(2026, 1, 10)),
+    ])  # fmt: skip
+    base = dict(plate="辽A67890", axle_count=6, is_combination=True, single_drive_axle=False)
+    put(db, "weigh_records", [
+        dict(record_id="n1", station_id="W1", passed_at=T0, gross_kg=50000, **base),
+        dict(record_id="n2", station_id="FX", passed_at=T0 + timedelta(minutes=20), gross_kg=50000, **base),
+        dict(record_id="n3", station_id="F1", passed_at=T0 + timedelta(hours=3), gross_kg=50000, **base),
+    ])  # fmt: skip
+    build_weigh_events(db)
+    link = db.execute(
+        "select wim_event_id, static_event_id, coalesce(downstream, false)"
+        " from facts.wim_next_static"
+    ).fetchall()
+    assert link == [("21:n1", "21:n2", False)]
+    events = db.execute("select event_id from facts.weigh_events order by passed_at").fetchall()
+    assert events == [("21:n1",), ("21:n2",), ("21:n3",)]  # nothing absorbed
+
+
 def test_evidence_gate_and_limitation(db, put):
     """R35: no or expired calibration → lead only; R34: older than 2 years → not penalty-eligible."""
     _stations(db, put)
