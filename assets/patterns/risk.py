@@ -35,7 +35,7 @@ def _features(conn, pop_rows: list[tuple]) -> object:
     conn.register("_pop", table)
     conn.execute("create or replace table patterns.model_population as select * from _pop")
     conn.unregister("_pop")
-    return conn.execute(rf.features_sql(), {"prior_weight": rf.PRIOR_WEIGHT}).df()
+    return conn.execute(rf.features_sql(), rf.FEATURE_PARAMS).df()
 
 
 def train_and_score(conn, as_of: dt.date, out_dir, params: dict | None = None) -> dict:

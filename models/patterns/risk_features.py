@@ -9,6 +9,13 @@ the first year, so a raw 12-month count at an early cut-off is not comparable wi
 from __future__ import annotations
 
 PRIOR_WEIGHT = 10.0  # shrinkage of per-vehicle rates: the population rate counts as 10 weighings
+LOADED_SHARE = 0.6  # a legal weighing at ≥ 60 % of its limit counts as a loaded trip
+NEAR_LIMIT_SHARE = 0.9  # ... and at ≥ 90 % of it, a load close to the limit
+FEATURE_PARAMS = {
+    "prior_weight": PRIOR_WEIGHT,
+    "loaded_share": LOADED_SHARE,
+    "near_limit_share": NEAR_LIMIT_SHARE,
+}
 
 EVIDENCE_TABLES = {
     # record-level pattern evidence the features count before each cut-off (empty when the
@@ -84,6 +91,13 @@ def features_sql() -> str:
             count(*) filter (where hour(p.passed_at) >= 22 or hour(p.passed_at) < 5) as n_night,
             sum(p.gross_kg / nullif(p.limit_kg, 0)) as sum_ratio,
             count(p.gross_kg / nullif(p.limit_kg, 0)) as n_ratio,
+            -- how close to the limit it loads when legal (loaded: ≥ $loaded_share of the limit)
+            sum(p.gross_kg / p.limit_kg) filter (where not p.over_limit
+                and p.gross_kg >= $loaded_share * p.limit_kg) as sum_legal_ratio,
+            count(*) filter (where not p.over_limit
+                and p.gross_kg >= $loaded_share * p.limit_kg) as n_legal_loaded,
+            count(*) filter (where not p.over_limit
+                and p.gross_kg >= $near_limit_share * p.limit_kg) as n_legal_near,
             max(100.0 * (p.gross_kg - p.limit_kg) / nullif(p.limit_kg, 0)) as max_excess_pct,
             max(p.passed_at) filter (where p.over_limit) as last_over,
             -- registration conflicts seen on the scale (登记不符 / 大吨小标), record by record
@@ -127,7 +141,9 @@ def features_sql() -> str:
             sum(m.n_fixed_over) / nullif(sum(m.n_fixed), 0) as fixed_rate,
             sum(m.n_dyn_over) / nullif(sum(m.n_dyn), 0) as dyn_rate,
             sum(m.n_src_over) / nullif(sum(m.n_src), 0) as src_rate,
-            sum(m.n_night) / nullif(sum(m.n_pass), 0) as night_rate
+            sum(m.n_night) / nullif(sum(m.n_pass), 0) as night_rate,
+            sum(m.sum_legal_ratio) / nullif(sum(m.n_legal_loaded), 0) as legal_ratio,
+            sum(m.n_legal_near) / nullif(sum(m.n_legal_loaded), 0) as near_rate
         from cut c
         join monthly m on m.m < c.cutoff and m.m >= c.cutoff - interval 12 month
         group by c.cutoff
@@ -150,6 +166,8 @@ def features_sql() -> str:
             sum(m.n_src_over) as k_src, sum(m.n_src) as n_src,
             sum(m.n_night) as k_night, sum(m.n_pass) as n_all,
             sum(m.sum_ratio) / nullif(sum(m.n_ratio), 0) as mean_load_ratio_365,
+            sum(m.sum_legal_ratio) as sum_legal_ratio, sum(m.n_legal_loaded) as n_legal_loaded,
+            sum(m.n_legal_near) as n_legal_near,
             max(m.max_excess_pct) as max_excess_pct_365,
             date_diff('day', max(m.last_over), p.cutoff) as days_since_over,
             sum(m.n_axle_conflict) as n_axle_conflict_365,
@@ -243,6 +261,10 @@ def features_sql() -> str:
             (coalesce(vh.k_night, 0) + $prior_weight * coalesce(pr.night_rate, 0))
                 / (coalesce(vh.n_all, 0) + $prior_weight) as night_share_365,
             coalesce(vh.mean_load_ratio_365, 0) as mean_load_ratio_365,
+            (coalesce(vh.sum_legal_ratio, 0) + $prior_weight * coalesce(pr.legal_ratio, 0))
+                / (coalesce(vh.n_legal_loaded, 0) + $prior_weight) as legal_load_ratio_365,
+            (coalesce(vh.n_legal_near, 0) + $prior_weight * coalesce(pr.near_rate, 0))
+                / (coalesce(vh.n_legal_loaded, 0) + $prior_weight) as near_limit_share_365,
             coalesce(vh.max_excess_pct_365, 0) as max_excess_pct_365,
             coalesce(vh.days_since_over, 400) as days_since_over,
             coalesce(vh.n_axle_conflict_365, 0) as n_axle_conflict_365,

@@ -38,7 +38,8 @@ from sklearn.preprocessing import StandardScaler
 # per month of data in their window, so that early cut-offs with a shorter history are
 # comparable with later ones — the model is trained on early and applied to late cut-offs):
 # exposure and recency of the vehicle's own over-limit history, its shrunk over-limit rates by
-# kind of scale (fixed / WIM pre-check / source exit), how heavily it loads, registration
+# kind of scale (fixed / WIM pre-check / source exit), how heavily it loads (and how close to
+# the limit when legal: a habitual overloader's legal loads sit near it), registration
 # conflicts seen on the scale, evasion evidence (bypass legs, obscured plates, night running),
 # and the practices of its operator and of the source units it loads at.
 FEATURES = [
@@ -54,6 +55,8 @@ FEATURES = [
     "source_exit_over_rate_365",
     "night_share_365",
     "mean_load_ratio_365",
+    "legal_load_ratio_365",
+    "near_limit_share_365",
     "max_excess_pct_365",
     "days_since_over",
     "axle_conflict_per_month",
@@ -81,6 +84,8 @@ FEATURE_WORDS = {
     "source_exit_over_rate_365": "近12个月源头出场称重超限率（向总体收缩）",
     "night_share_365": "夜间（22时至次日5时）过车占比（向总体收缩）",
     "mean_load_ratio_365": "平均总重/限值比",
+    "legal_load_ratio_365": "合法装载时总重/限值比（向总体收缩）",
+    "near_limit_share_365": "合法装载中达到限值90%以上的占比（向总体收缩）",
     "max_excess_pct_365": "近12个月最大超限率",
     "days_since_over": "距上次超限天数",
     "axle_conflict_per_month": "实测轴数与登记轴数不符（月均次数）",
@@ -115,6 +120,8 @@ MONOTONE = {
     "static_over_rate_365": 1,
     "wim_over_rate_365": 1,
     "mean_load_ratio_365": 1,
+    "legal_load_ratio_365": 1,
+    "near_limit_share_365": 1,
     "max_excess_pct_365": 1,
     "days_since_over": -1,
     "axle_conflict_per_month": 1,

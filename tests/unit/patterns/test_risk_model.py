@@ -180,7 +180,7 @@ def test_features_use_only_history_before_the_cutoff() -> None:
         "create table patterns.model_population as select 'A' as plate_key, "
         "date '2026-06-01' as cutoff"
     )
-    row = conn.execute(rf.features_sql(), {"prior_weight": rf.PRIOR_WEIGHT}).df().iloc[0]
+    row = conn.execute(rf.features_sql(), rf.FEATURE_PARAMS).df().iloc[0]
     assert row.n_over_365 == 2 and row.n_over_90 == 2 and row.n_wim_over_90 == 1
     assert row.n_static_365 == 1 and row.n_weighed_365 == 4 and row.n_pass_90 == 4
     assert row.days_since_over == 12
@@ -197,8 +197,14 @@ def test_features_use_only_history_before_the_cutoff() -> None:
     w = rf.PRIOR_WEIGHT
     assert row.over_rate_365 == pytest.approx((2 + w * 2 / 5) / (4 + w))
     assert row.night_share_365 == pytest.approx((1 + w * 1 / 5) / (4 + w))
+    # legal loaded weighings (≥ 60 % of the limit): A's 47.5 t (near the limit, ≥ 90 %) and
+    # 40 t before the cut-off (not the 48.5 t after it); the population adds B's 30 t
+    legal = [47500 / 49000, 40000 / 49000]
+    prior = (sum(legal) + 30000 / 49000) / 3
+    assert row.legal_load_ratio_365 == pytest.approx((sum(legal) + w * prior) / (2 + w))
+    assert row.near_limit_share_365 == pytest.approx((1 + w * 1 / 3) / (2 + w))
     assert set(rm.FEATURES) <= set(row.index)
-    assert not {"near_limit_share_365", "pattern_flags"} & set(rm.FEATURES)
+    assert "pattern_flags" not in rm.FEATURES  # whole-period findings would leak the future
 
 
 def test_rolling_test_scores_each_origin_with_a_model_from_before_it() -> None:
