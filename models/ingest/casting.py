@@ -1,10 +1,15 @@
-"""Contract-driven, set-based typing of an all-string frame (Polars expressions).
+"""Contract-driven, set-based typing of a frame of text columns (Polars expressions).
 
 `map_headers` finds each canonical column among the file's headers (English, Chinese, province
 variants, unit-bearing names such as `总重(吨)`). `cast_frame` types every column, normalises
 plates, colours, codes and value sets, computes the quarantine reason codes and the quality
 flags of every row, and returns accepted and quarantined rows separately. Python runs only over
 the *distinct* values of identifier columns (plates, USCC, ID numbers, VINs), never per row.
+
+Typed source columns (parquet, JSON: `readers.typed_source`) whose contract column has a
+matching type are read directly (`_fast_source`) instead of being printed to text and parsed
+again; every rule of the text path (units, whole numbers, ranges, time zones, NULLs) gives the
+same result on them. Any other typed column is turned into the text a CSV export would carry.
 """
 
 from __future__ import annotations
@@ -20,13 +25,15 @@ import polars as pl
 from data_contracts.contract import Column, Contract
 from models import identifiers as ids
 from models.ingest.parsing import parse_dates, parse_timestamps
-from models.ingest.readers import RAW_ERROR, RAW_LINE, ROW_NO
+from models.ingest.readers import RAW_ERROR, RAW_LINE, ROW_NO, text_expr
 from models.plates import normalise_plate, normalise_plate_color
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REASONS = "_reasons"
 FLAGS = "_flags"
 EARLIEST = datetime(2000, 1, 1)
+# typed timestamps and dates within these years take the fast path (their text always parses)
+FAST_YEARS = (1900, 2999)
 
 _TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "已处理", "已", "对"}
 _FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "未处理", "未", "不是"}
@@ -82,13 +89,18 @@ def cast_frame(
     mapping = map_headers(headers, contract)
     # source columns get internal names so they never collide with canonical output names
     internal = {h: f"__src{i}" for i, h in enumerate(headers)}
+    target = {h: contract.column(k) for k, h in mapping.columns.items()}
     mapping.columns = {k: internal[h] for k, h in mapping.columns.items()}
-    src = raw.select(
-        *(pl.col(h).str.strip_chars().replace("", None).alias(internal[h]) for h in headers),
-        ROW_NO,
-        RAW_ERROR,
-        RAW_LINE,
-    )
+    fast: set[str] = set()  # internal names of typed source columns read directly
+    exprs = []
+    for h in headers:
+        expr = _fast_source(raw, h, target.get(h))
+        if expr is not None:
+            fast.add(internal[h])
+        else:
+            expr = _text(pl.col(h), raw.schema[h])
+        exprs.append(expr.alias(internal[h]))
+    src = raw.select(*exprs, ROW_NO, RAW_ERROR, RAW_LINE)
 
     values: list[pl.Expr] = []  # typed canonical columns
     bad: dict[str, list[pl.Expr]] = {  # reason code → boolean expressions
@@ -103,7 +115,11 @@ def cast_frame(
     for col in contract.columns:
         header = mapping.columns.get(col.name)
         s = pl.col(header) if header else pl.lit(None, pl.String)
-        value, invalid, reason = _typed(col, s, src, header, mapping.multipliers.get(col.name, 1.0))
+        mult = mapping.multipliers.get(col.name, 1.0)
+        if header in fast:
+            value, invalid, reason = _typed_fast(col, s, mult)
+        else:
+            value, invalid, reason = _typed(col, s, src, header, mult)
         values.append(value.alias(col.name))
         if invalid is None:
             continue
@@ -111,7 +127,9 @@ def cast_frame(
             bad[reason].append(invalid)
         else:  # a present source value that typed to NULL could not be read (evaluated once)
             bad[reason].append(s.is_not_null() & pl.col(col.name).is_null())
-    typed = _finish_lists(src.lazy().with_columns(values).collect(), contract)
+    done = {c.name for c in contract.columns if mapping.columns.get(c.name) in fast}
+    done = {c for c in done if mapping.multipliers.get(c, 1.0) == 1.0}  # final in `_typed_fast`
+    typed = _finish_lists(src.lazy().with_columns(values).collect(), contract, done)
 
     if contract.plate_columns:
         typed, plate_flags = _plates(typed, contract, mapping, colour_code_set)
@@ -189,7 +207,9 @@ def cast_frame(
         pl.col(ROW_NO).cast(pl.Int64).alias("_row_no"),
         pl.col(REASONS).alias("reasons"),
         (
-            pl.struct([pl.col(internal[h]).alias(h) for h in headers]).struct.json_encode()
+            pl.struct(
+                [_original(internal[h], src, fast).alias(h) for h in headers]
+            ).struct.json_encode()
             if headers
             else pl.lit("{}")
         ).alias("original"),
@@ -198,12 +218,64 @@ def cast_frame(
     return CastResult(accepted, quarantined, extras, mapping)
 
 
-def _finish_lists(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """list[int] columns: whole kg, and NULL when any element was not a number (two passes:
-    one combined expression re-parses the list and is ~10x slower)."""
-    lists = [c.name for c in contract.columns if c.type == "list[int]"]
+def _text(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A source column as trimmed text, NULL when empty (typed columns: the text of a CSV)."""
+    if dtype != pl.String:
+        s = text_expr(s.meta.output_name(), dtype)
+    return s.str.strip_chars().replace("", None)
+
+
+def _original(name: str, src: pl.DataFrame, fast: set[str]) -> pl.Expr:
+    """A source column's value as the text the quarantine keeps (typed ones printed)."""
+    return _text(pl.col(name), src.schema[name]) if name in fast else pl.col(name)
+
+
+def _fast_source(raw: pl.DataFrame, header: str, col: Column | None) -> pl.Expr | None:
+    """A typed source column prepared for direct casting to `col`, or None (→ text path).
+
+    The value each prepared column holds is the one the text path parses from the column's
+    text (`readers.text_expr`): numbers as they are (-0.0, printed `0`, as 0.0), timestamps in
+    naive Beijing time without the fraction of a second (the text has whole seconds), lists
+    without NULL elements and NULL when empty (the text skips NULL elements). Its text is the
+    text of the original value, so the quarantine keeps the same original values."""
+    dtype = raw.schema[header]
+    if col is None or dtype == pl.String:
+        return None
+    s = pl.col(header)
+    if col.type in ("int", "float") and (dtype.is_integer() or dtype == pl.Float64):
+        return pl.when(s == 0).then(pl.lit(0.0)).otherwise(s) if dtype == pl.Float64 else s
+    if col.type == "bool" and dtype == pl.Boolean:
+        return s
+    if col.type == "list[int]" and isinstance(dtype, pl.List) and dtype.inner.is_integer():
+        parts = s.list.drop_nulls()
+        return pl.when(parts.list.len() > 0).then(parts)
+    if col.type == "ts" and isinstance(dtype, pl.Datetime):
+        if dtype.time_zone:
+            s = s.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+        s = s.dt.truncate("1s").cast(pl.Datetime("us"))
+    elif col.type == "date" and dtype == pl.Date:
+        pass
+    else:
+        return None
+    years = raw.select(s.dt.year().min().alias("lo"), s.dt.year().max().alias("hi")).row(0)
+    if years[0] is not None and (years[0] < FAST_YEARS[0] or years[1] > FAST_YEARS[1]):
+        return None  # far-off years: the text path decides whether their text parses
+    return s
+
+
+INT64_LIMIT = 2.0**63  # a parsed number this large has no Int64 value: bad_number
+
+
+def _finish_lists(typed: pl.DataFrame, contract: Contract, done: set[str]) -> pl.DataFrame:
+    """list[int] columns (but those already `done`): whole kg, and NULL when any element was
+    not a number (two passes: one combined expression re-parses the list and is ~10x slower)."""
+    lists = [c.name for c in contract.columns if c.type == "list[int]" and c.name not in done]
     return typed.with_columns(
-        pl.when(pl.col(c).list.eval(pl.element().is_null()).list.any())
+        pl.when(
+            pl.col(c)
+            .list.eval(pl.element().is_null() | (pl.element().abs() >= INT64_LIMIT))
+            .list.any()
+        )
         .then(None)
         .otherwise(pl.col(c).list.eval(pl.element().round(0)))
         .cast(pl.List(pl.Int64))
@@ -230,6 +302,36 @@ def _codes(frame: pl.DataFrame, bits: str, codes: list[str]) -> pl.Expr:
 
 
 # --- per-type casting -------------------------------------------------------------------------
+def _typed_fast(col: Column, s: pl.Expr, mult: float) -> tuple[pl.Expr, pl.Expr, str]:
+    """`_typed` for a column prepared by `_fast_source`: the same steps after the parse."""
+    present = s.is_not_null()
+    if col.type in ("int", "float"):
+        num = s.cast(pl.Float64)
+        return _number(col, num * mult if mult != 1.0 else num, present, mult)
+    if col.type == "list[int]":
+        nums = s.cast(pl.List(pl.Float64))
+        if mult == 1.0:  # whole numbers without NULLs: what `_finish_lists` would make of them
+            return nums.cast(pl.List(pl.Int64)), present, "bad_number"
+        return nums * mult, present, "bad_number"
+    reason = "bad_value" if col.type == "bool" else "bad_timestamp"
+    return s, present & s.is_null(), reason
+
+
+def _number(
+    col: Column, num: pl.Expr, present: pl.Expr, mult: float
+) -> tuple[pl.Expr, pl.Expr, str]:
+    """A parsed number (already in the contract unit) → value, invalid, reason."""
+    invalid = present & (num.is_null() | ~num.is_finite())
+    if col.type == "int":
+        invalid = invalid | (present & (num.abs() >= INT64_LIMIT))  # no 64-bit integer
+        if col.unit != "kg" and mult == 1.0:  # counts must be whole numbers
+            invalid = invalid | (present & (num != num.round(0)))
+        value = pl.when(invalid).then(None).otherwise(num.round(0)).cast(pl.Int64)
+    else:
+        value = pl.when(invalid).then(None).otherwise(num)
+    return value, invalid, "bad_number"
+
+
 def _typed(
     col: Column, s: pl.Expr, src: pl.DataFrame, header: str | None, mult: float
 ) -> tuple[pl.Expr, pl.Expr | None, str]:
@@ -244,15 +346,7 @@ def _typed(
         if src.get_column(header).str.contains(",", literal=True).any():  # 12,345 (thousands)
             s = s.str.replace_all(",", "", literal=True)
         num = s.cast(pl.Float64, strict=False)
-        num = num * mult if mult != 1.0 else num
-        invalid = present & (num.is_null() | ~num.is_finite())
-        if col.type == "int":
-            if col.unit != "kg" and mult == 1.0:  # counts must be whole numbers
-                invalid = invalid | (present & (num != num.round(0)))
-            value = pl.when(invalid).then(None).otherwise(num.round(0)).cast(pl.Int64)
-        else:
-            value = pl.when(invalid).then(None).otherwise(num)
-        return value, invalid, "bad_number"
+        return _number(col, num * mult if mult != 1.0 else num, present, mult)
     if col.type == "bool":
         low = s.str.to_lowercase()
         value = pl.when(low.is_in(list(_TRUE))).then(True).when(low.is_in(list(_FALSE))).then(False)

@@ -1,10 +1,14 @@
-"""Read one landing file into an all-string Polars frame, whatever its format and encoding.
+"""Read one landing file into a Polars frame of text columns, whatever its format and encoding.
 
 Everything is read as text first (typing happens set-based in `models.ingest.casting`), so a
-bad value can only ever quarantine its own row. Supported: csv / csv.gz / txt with `,` `\\t` `|`
-(auto-detected), xlsx (calamine via fastexcel), parquet, jsonl; UTF-8, UTF-8 with BOM and
-GB18030/GBK (auto-detected). Broken lines (fewer or more fields than the header, unparseable
-JSON) are kept as rows with `_raw_error` set, never dropped and never fatal for the file.
+bad value can only ever quarantine its own row. Typed inputs (parquet, JSON) keep their
+numeric, boolean, date, timestamp and integer-list columns typed (`typed_source`): the casting
+reads those directly with the rules of the text path, or turns them into the same text a CSV
+export would carry (`text_expr`) where the contract column wants text.
+Supported: csv / csv.gz / txt with `,` `\\t` `|` (auto-detected), xlsx (calamine via
+fastexcel), parquet, jsonl; UTF-8, UTF-8 with BOM and GB18030/GBK (auto-detected). Broken
+lines (fewer or more fields than the header, unparseable JSON) are kept as rows with
+`_raw_error` set, never dropped and never fatal for the file.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".gz": "csv", ".xlsx": "xlsx", ".parque
 
 @dataclass
 class RawFile:
-    frame: pl.DataFrame  # original headers, all String, plus _row_no, _raw_error, _raw_line
+    # original headers (String, or a `typed_source` dtype) plus _row_no, _raw_error, _raw_line
+    frame: pl.DataFrame
     format: str
     encoding: str | None = None
     delimiter: str | None = None
@@ -81,7 +86,7 @@ def read_file(path: Path) -> RawFile:
     if fmt == "xlsx":
         return _finish(_read_xlsx(path), "xlsx")
     if fmt == "parquet":
-        return _finish(_stringify(pl.read_parquet(path)), "parquet")
+        return _finish(_stringify(pl.read_parquet(path), keep_typed=True), "parquet", typed=True)
     if fmt == "jsonl":
         return read_jsonl(path.read_bytes())
     raise ValueError(f"unsupported file type: {path.name}")
@@ -180,7 +185,7 @@ def read_jsonl(data: bytes) -> RawFile:
     text, encoding = decode(data)
     try:
         frame = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
-        return _finish(_stringify(frame), "jsonl", encoding)
+        return _finish(_stringify(frame, keep_typed=True), "jsonl", encoding, typed=True)
     except Exception:  # a truncated / broken line: fall back to line-by-line parsing
         pass
     rows: list[dict[str, str | None]] = []
@@ -224,38 +229,56 @@ def _read_xlsx(path: Path) -> pl.DataFrame:
     return frame.select(pl.all().cast(pl.String))
 
 
-def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
-    """Typed columns (parquet, JSON) → text, the same text a CSV export would have carried."""
-    out = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        if isinstance(dtype, pl.List | pl.Array):
-            inner = col.cast(pl.List(pl.String)) if isinstance(dtype, pl.List) else col
-            expr = inner.list.join(";")
-        elif isinstance(dtype, pl.Datetime):
-            if dtype.time_zone:
-                col = col.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
-            expr = col.dt.strftime("%Y-%m-%d %H:%M:%S")
-        elif isinstance(dtype, pl.Date):
-            expr = col.dt.strftime("%Y-%m-%d")
-        elif isinstance(dtype, pl.Struct):
-            expr = col.struct.json_encode()
-        elif dtype == pl.Boolean:
-            expr = pl.when(col).then(pl.lit("true")).when(~col).then(pl.lit("false"))
-        elif dtype.is_float():
-            # whole numbers without a trailing '.0' (a weight of 49000.0 kg is 49000)
-            expr = (
-                pl.when(col.is_finite() & (col == col.round(0)) & (col.abs() < 1e15))
-                .then(col.cast(pl.Int64).cast(pl.String))
-                .otherwise(col.cast(pl.String))
-            )
-        else:
-            expr = col.cast(pl.String)
-        out.append(expr.alias(name))
+def typed_source(dtype: pl.DataType) -> bool:
+    """Source dtypes a typed reader keeps as they are: integers, Float64, Boolean, Date,
+    Datetime (any unit, naive or with a zone) and lists of integers. Their text (`text_expr`)
+    is NULL exactly where the value is NULL, so keeping them typed changes no row's fate.
+    Float32 stays text: its shortest text parses to another Float64 than its exact value."""
+    if dtype.is_integer() or dtype in (pl.Float64, pl.Boolean, pl.Date):
+        return True
+    if isinstance(dtype, pl.Datetime):
+        return True
+    return isinstance(dtype, pl.List) and dtype.inner is not None and dtype.inner.is_integer()
+
+
+def text_expr(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A typed column (parquet, JSON) → the same text a CSV export would have carried."""
+    col = pl.col(name)
+    if isinstance(dtype, pl.List | pl.Array):
+        inner = col.cast(pl.List(pl.String)) if isinstance(dtype, pl.List) else col
+        return inner.list.join(";")
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone:
+            col = col.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+        return col.dt.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(dtype, pl.Date):
+        return col.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, pl.Struct):
+        return col.struct.json_encode()
+    if dtype == pl.Boolean:
+        return pl.when(col).then(pl.lit("true")).when(~col).then(pl.lit("false"))
+    if dtype.is_float():
+        # whole numbers without a trailing '.0' (a weight of 49000.0 kg is 49000)
+        return (
+            pl.when(col.is_finite() & (col == col.round(0)) & (col.abs() < 1e15))
+            .then(col.cast(pl.Int64).cast(pl.String))
+            .otherwise(col.cast(pl.String))
+        )
+    return col.cast(pl.String)
+
+
+def _stringify(frame: pl.DataFrame, *, keep_typed: bool = False) -> pl.DataFrame:
+    """Typed columns (parquet, JSON) → text; with `keep_typed` the `typed_source` ones stay."""
+    out = [
+        pl.col(name) if keep_typed and typed_source(dtype) else text_expr(name, dtype).alias(name)
+        for name, dtype in frame.schema.items()
+    ]
     return frame.select(out) if out else frame
 
 
-def _finish(frame: pl.DataFrame, fmt: str, encoding: str | None = None) -> RawFile:
+def _finish(
+    frame: pl.DataFrame, fmt: str, encoding: str | None = None, *, typed: bool = False
+) -> RawFile:
     """Add _row_no / _raw_error / _raw_line to a frame read by a format-aware reader."""
     frame = frame.with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW_NO),
@@ -265,16 +288,17 @@ def _finish(frame: pl.DataFrame, fmt: str, encoding: str | None = None) -> RawFi
     data_cols = [c for c in frame.columns if c not in (ROW_NO, RAW_ERROR, RAW_LINE)]
     if data_cols:  # drop rows that are entirely empty (blank spreadsheet lines)
         frame = frame.filter(~pl.all_horizontal(pl.col(data_cols).is_null()))
-    return RawFile(_order(frame), fmt, encoding)
+    return RawFile(_order(frame, typed=typed), fmt, encoding)
 
 
-def _order(frame: pl.DataFrame) -> pl.DataFrame:
+def _order(frame: pl.DataFrame, *, typed: bool = False) -> pl.DataFrame:
     for c, t in ((ROW_NO, pl.Int64), (RAW_ERROR, pl.String), (RAW_LINE, pl.String)):
         if c not in frame.columns:
             frame = frame.with_columns(pl.lit(None, t).alias(c))
     data_cols = [c for c in frame.columns if c not in (ROW_NO, RAW_ERROR, RAW_LINE)]
+    keep = {c for c in data_cols if typed and typed_source(frame.schema[c])}
     return frame.select(
-        [pl.col(c).cast(pl.String) for c in data_cols]
+        [pl.col(c) if c in keep else pl.col(c).cast(pl.String) for c in data_cols]
         + [pl.col(ROW_NO).cast(pl.Int64), pl.col(RAW_ERROR), pl.col(RAW_LINE)]
     )
 

@@ -190,6 +190,10 @@ def test_unreadable_plate_in_register_is_missing_required() -> None:
         ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,6,NaN,", "bad_number"),
         ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,2.5,49000,", "bad_number"),
         ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,6,49000,7000;x", "bad_number"),
+        # beyond a 64-bit integer: a bad number, not a crash of the whole file
+        ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,1e20,49000,", "bad_number"),
+        ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,6,1e20,", "bad_number"),
+        ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,6,49000,7000;1e20", "bad_number"),
         ("R1,S01,2026-05-01 08:30", "truncated_row"),
         ("R1,S01,2026-05-01 08:30:00,辽A12345,黄,6,49000,1;2,extra", "malformed_row"),
     ],
