@@ -92,11 +92,11 @@ def features_sql() -> str:
             sum(p.gross_kg / nullif(p.limit_kg, 0)) as sum_ratio,
             count(p.gross_kg / nullif(p.limit_kg, 0)) as n_ratio,
             -- how close to the limit it loads when legal (loaded: ≥ $loaded_share of the limit)
-            sum(p.gross_kg / p.limit_kg) filter (where not p.over_limit
+            sum(p.gross_kg / p.limit_kg) filter (where not p.over_limit and p.limit_kg > 0
                 and p.gross_kg >= $loaded_share * p.limit_kg) as sum_legal_ratio,
-            count(*) filter (where not p.over_limit
+            count(*) filter (where not p.over_limit and p.limit_kg > 0
                 and p.gross_kg >= $loaded_share * p.limit_kg) as n_legal_loaded,
-            count(*) filter (where not p.over_limit
+            count(*) filter (where not p.over_limit and p.limit_kg > 0
                 and p.gross_kg >= $near_limit_share * p.limit_kg) as n_legal_near,
             max(100.0 * (p.gross_kg - p.limit_kg) / nullif(p.limit_kg, 0)) as max_excess_pct,
             max(p.passed_at) filter (where p.over_limit) as last_over,
