@@ -49,6 +49,10 @@ def build_risk_scores(conn, as_of) -> dict[str, int]:
     params = scoring_params(as_of)
     severity_sql, severity_params = overlimit_severity_sql(pct_col="e.excess_pct")
     params |= severity_params
+    conn.execute(
+        "create or replace temp view vehicle_operators as "
+        + read_sql("vehicle_operators.sql", HERE)
+    )
     units_sql = render(read_sql("risk_units.sql", HERE), overlimit_severity=severity_sql)
     create_table(conn, "scores.risk_breakdown", units_sql, params)
     conn.execute("create or replace temp view risk_units as select * from scores.risk_breakdown")
@@ -84,6 +88,7 @@ def build_risk_scores(conn, as_of) -> dict[str, int]:
     conn.execute("drop table if exists risk_posterior")
     conn.execute("drop table if exists risk_exposure")
     conn.execute("drop view if exists risk_units")
+    conn.execute("drop view if exists vehicle_operators")
     return {"rows": n, "units": n_units}
 
 

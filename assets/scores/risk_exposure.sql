@@ -41,13 +41,6 @@ vehicles as (
     group by plate_key
 ),
 
-operators as (
-    select plate_key, operator_uscc
-    from staging.vehicles
-    where plate_key is not null and operator_uscc is not null
-    qualify row_number() over (partition by plate_key order by (status = 'active') desc) = 1
-),
-
 departures as (
     select source_id, count(*) as n
     from (
@@ -67,7 +60,7 @@ final as (
     union all
     select 'operator', o.operator_uscc, sum(v.n)
     from vehicles v
-    join operators o on o.plate_key = v.plate_key
+    join vehicle_operators o on o.plate_key = v.plate_key
     group by o.operator_uscc
     union all
     select 'source', source_id, n from departures

@@ -73,13 +73,6 @@ vehicle_units as (
     from monitored_days
 ),
 
-operators as (
-    select plate_key, operator_uscc
-    from staging.vehicles
-    where plate_key is not null and operator_uscc is not null
-    qualify row_number() over (partition by plate_key order by (status = 'active') desc) = 1
-),
-
 departures as (
     select
         l.rid as unit_id,
@@ -106,7 +99,7 @@ final as (
     union all
     select 'operator', o.operator_uscc, u.unit_id, u.unit_at, u.severity, u.rule_id, u.label, u.rids
     from vehicle_units u
-    join operators o on o.plate_key = u.entity_key
+    join vehicle_operators o on o.plate_key = u.entity_key
     union all
     select 'source', source_id, unit_id, unit_at, severity, rule_id, label, rids
     from departures

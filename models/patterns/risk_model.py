@@ -34,6 +34,8 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from models.patterns.scoring import wilson
+
 # Features an analyst can defend from domain knowledge (all from data before the cut-off; counts
 # per month of data in their window, so that early cut-offs with a shorter history are
 # comparable with later ones — the model is trained on early and applied to late cut-offs):
@@ -330,50 +332,32 @@ def calibration_bins(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict]
     labels are rare, so fixed 0.1-wide bins would put nearly every row in the first one), with
     the observed rate's 95 % Wilson interval."""
     order = np.argsort(p, kind="stable")
-    out = []
-    for idx in np.array_split(order, min(bins, len(order))):
-        if not len(idx):
-            continue
-        k, n = int(y[idx].sum()), len(idx)
-        lo, hi = wilson_interval(k, n)
-        out.append(
-            {
-                "bin": f"{p[idx].min():.3f}-{p[idx].max():.3f}",
-                "predicted": float(p[idx].mean()),
-                "observed": k / n,
-                "observed_lo": lo,
-                "observed_hi": hi,
-                "positives": k,
-                "n": n,
-            }
-        )
+    out = [
+        _calibration_bin(f"{p[idx].min():.3f}-{p[idx].max():.3f}", p[idx], y[idx])
+        for idx in np.array_split(order, min(bins, len(order)))
+        if len(idx)
+    ]
     if len(order) >= 10 * TOP_BIN:
         # the leads come from the very top: its calibration is checked on its own
         idx = order[-TOP_BIN:]
-        k = int(y[idx].sum())
-        lo, hi = wilson_interval(k, TOP_BIN)
-        out.append(
-            {
-                "bin": f"top {TOP_BIN} ({p[idx].min():.3f}-{p[idx].max():.3f})",
-                "predicted": float(p[idx].mean()),
-                "observed": k / TOP_BIN,
-                "observed_lo": lo,
-                "observed_hi": hi,
-                "positives": k,
-                "n": TOP_BIN,
-            }
-        )
+        label = f"top {TOP_BIN} ({p[idx].min():.3f}-{p[idx].max():.3f})"
+        out.append(_calibration_bin(label, p[idx], y[idx]))
     return out
 
 
-def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95 % Wilson score interval of k successes in n trials."""
-    if n <= 0:
-        return (0.0, 1.0)
-    phat = k / n
-    centre = (phat + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+def _calibration_bin(label: str, p: np.ndarray, y: np.ndarray) -> dict:
+    """Mean prediction vs observed rate (with its 95 % Wilson interval) of one bin of rows."""
+    k, n = int(y.sum()), len(y)
+    lo, hi = wilson(k / n, n)
+    return {
+        "bin": label,
+        "predicted": float(p.mean()),
+        "observed": k / n,
+        "observed_lo": lo,
+        "observed_hi": hi,
+        "positives": k,
+        "n": n,
+    }
 
 
 def platt_bootstrap(d: np.ndarray, y: np.ndarray, *, draws: int = INTERVAL_DRAWS) -> np.ndarray:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from models.patterns import risk_model as rm
-from models.patterns.scoring import score_model
+from models.patterns.scoring import score_model, wilson
 
 
 def test_monthly_cutoffs_after_warmup() -> None:
@@ -86,9 +86,9 @@ def test_model_scoring_against_rule_and_random() -> None:
 
 
 def test_wilson_interval_brackets_the_rate() -> None:
-    lo, hi = rm.wilson_interval(5, 50)
+    lo, hi = wilson(5 / 50, 50)
     assert lo < 0.1 < hi and 0.03 < lo and hi < 0.22
-    assert rm.wilson_interval(0, 0) == (0.0, 1.0)
+    assert wilson(0.0, 0) == (0.0, 1.0)
 
 
 def test_probability_intervals_contain_the_estimate_and_shrink_with_data() -> None:
