@@ -10,7 +10,7 @@ WORKDIR ?= demo
 export UV_COMPILE_BYTECODE := 1
 export UV_LINK_MODE := copy
 
-.PHONY: demo test lint format env dev bench-generate bench-ingest bench-rules bench-patterns bench-leads bench-stats clean
+.PHONY: demo test lint format env dev bench-generate bench-ingest bench-ingest-floor bench-rules bench-patterns bench-leads bench-stats clean
 
 demo: env ## synthetic four-province world → full pipeline → reports
 	$(BIN)/xiansuo demo --workdir $(WORKDIR)
@@ -51,6 +51,8 @@ bench-generate: env
 	$(BIN)/python tests/bench/bench_generate.py tiny small medium
 bench-ingest: env $(BENCH_WORLD)/_truth/manifest.json
 	$(BIN)/python tests/bench/bench_ingest.py --landing $(BENCH_WORLD)
+bench-ingest-floor: env $(BENCH_WORLD)/_truth/manifest.json
+	$(BIN)/python tests/bench/bench_ingest.py --landing $(BENCH_WORLD) --floor
 bench-rules: env
 	$(BIN)/python tests/bench/bench_rules.py --scale medium
 bench-patterns: env $(BENCH_WORLD)/_truth/manifest.json

@@ -336,10 +336,10 @@ def _typed(
     col: Column, s: pl.Expr, src: pl.DataFrame, header: str | None, mult: float
 ) -> tuple[pl.Expr, pl.Expr | None, str]:
     present = s.is_not_null()
-    if header is None:  # column absent from this file
-        dtype = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
-                 "ts": pl.Datetime("us"), "date": pl.Date, "list[int]": pl.List(pl.Int64)}  # fmt: skip
-        return pl.lit(None, dtype[col.type]), None, "bad_value"
+    if header is None or src.get_column(header).null_count() == src.height:
+        # column absent from this file, or present without a single value (a NULL of the
+        # column's type, and nothing to find invalid: no parsing at all)
+        return pl.lit(None, _EMPTY_DTYPES[col.type]), None, "bad_value"
     if col.type == "str":
         return _string(col, s, src, header)
     if col.type in ("int", "float"):
@@ -362,6 +362,10 @@ def _typed(
         # List(Float64) here; `_finish_lists` rounds to kg and nulls lists with a bad element
         return (nums * mult if mult != 1.0 else nums), present, "bad_number"
     raise ValueError(col.type)
+
+
+_EMPTY_DTYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
+                 "ts": pl.Datetime("us"), "date": pl.Date, "list[int]": pl.List(pl.Int64)}  # fmt: skip
 
 
 def _list_parts(values: pl.Series, s: pl.Expr) -> pl.Expr:

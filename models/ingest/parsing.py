@@ -83,9 +83,11 @@ def _parse_adaptive(
 _FEW = 1000  # leftover values parsed with every remaining form at once
 
 
+# Timestamps are nearly all distinct: Polars' per-value strptime cache (`cache=True`) costs more
+# than it saves there, so timestamp forms parse with cache=False (dates, which repeat, keep it).
 def parse_timestamps(series: pl.Series) -> pl.Series:
     s = pl.col("s")
-    fast = [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in TS_FORMATS]
+    fast = [s.str.strptime(pl.Datetime("us"), f, strict=False, cache=False) for f in TS_FORMATS]
     return _parse_adaptive(series, _ts_attempts(s), pl.Datetime("us"), fast)
 
 
@@ -111,9 +113,9 @@ def _ts_attempts(s: pl.Expr) -> list[pl.Expr]:
     time; Excel serial day numbers (xlsx) are days since 1899-12-30."""
     t = s.str.replace("T", " ", literal=True)
     t = t.str.replace(r"Z$", "+00:00")
-    attempts = [t.str.strptime(pl.Datetime("us"), f, strict=False) for f in TS_FORMATS]
+    attempts = [t.str.strptime(pl.Datetime("us"), f, strict=False, cache=False) for f in TS_FORMATS]
     attempts += [
-        t.str.strptime(pl.Datetime("us", "UTC"), f, strict=False)
+        t.str.strptime(pl.Datetime("us", "UTC"), f, strict=False, cache=False)
         .dt.convert_time_zone("Asia/Shanghai")
         .dt.replace_time_zone(None)
         for f in TZ_FORMATS

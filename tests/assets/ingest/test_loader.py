@@ -3,6 +3,7 @@ accounting, re-drop / re-send idempotency, kill -9 and rerun, hostile values as 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import polars as pl
 import pytest
 
 from assets.ingest.checks import reconciliation
-from assets.ingest.loader import ingest_landing
+from assets.ingest.loader import ingest_landing, ingest_table, no_cyclic_gc
 from data_contracts.contract import TABLES, load_contract
 
 GOLDEN_TABLES = ("stations", "weigh_records", "vehicles", "operators", "monitoring_events")
@@ -399,3 +400,42 @@ def test_truncated_and_bad_rows_through_the_store(tmp_path, table, now):
             "select rows_read, rows_loaded, rows_quarantined, rows_duplicate from meta.file_ledger"
         ).fetchall()[0]
         assert ledger == (5, 1, 3, 1)
+
+
+def test_cyclic_gc_paused_during_ingest_and_restored(
+    tmp_path, world, styles, writer, now, monkeypatch
+):
+    """The collector is paused while a table's files are typed (in the prefetch threads) and
+    restored as it was afterwards, also when the ingest fails, and left alone when the caller
+    had disabled it."""
+    from assets.ingest import loader
+
+    landing = tmp_path / "landing"
+    writer.write_table(
+        world["weigh_records"], "weigh_records", styles["21"], landing / "21/weigh_records/w.csv"
+    )
+    enabled_while_typing: list[bool] = []
+    cast = loader.cast_frame
+
+    def recording_cast(*args, **kwargs):
+        enabled_while_typing.append(gc.isenabled())
+        return cast(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "cast_frame", recording_cast)
+    with _connect(tmp_path / "db.duckdb") as conn:
+        assert gc.isenabled()
+        try:
+            ingest_table(conn, "weigh_records", landing, now=now)
+            assert enabled_while_typing == [False]
+            assert gc.isenabled()
+            with pytest.raises(ZeroDivisionError), no_cyclic_gc():
+                assert not gc.isenabled()
+                1 / 0  # noqa: B018
+            assert gc.isenabled()
+            gc.disable()
+            with no_cyclic_gc():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        assert conn.execute("select count(*) from staging.weigh_records").fetchall()[0][0] == 40

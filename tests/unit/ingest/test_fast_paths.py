@@ -147,3 +147,59 @@ def test_plate_pairs_equal_the_scalar_normalisers() -> None:
         assert out["plate_readable"][i] is (plate is not None)
         assert out["_plate_valid"][i] is (bool(norm.valid) if norm else False)
         assert out["_colour_unknown"][i] is (colour_text is not None and coded is None)
+
+
+_WEIGH_HEADER = ("检测单号,站点编号,检测时间,车牌号码,车牌颜色,识别置信度,轴数,是否汽车列车,"
+                 "牵引车单驱动轴,总重(吨),轴重(吨),长,宽,高,车速(km/h),车道,处理结果,运单号,驾驶员证件号")  # fmt: skip
+# a value for each column that is empty in every row of the file below
+_FILLED = {5: "0.9", 8: "是", 10: "5.2;7.9", 11: "12.5", 12: "2.5", 13: "3.9", 14: "61.5",
+           15: "2", 16: "放行", 18: "110101199003071234"}  # fmt: skip
+
+
+def _messy_weigh_rows() -> list[list[str]]:
+    forms = ["2026-05-01 08:30:00", "2026/5/1 8:30", "20260501083000", "46143.5", "昨天", "",
+             "2026-05-01T08:30:00+08:00", "2026年5月1日 08:30:00", "2026-02-30 08:00:00"]  # fmt: skip
+    rows = []
+    for i in range(60):
+        rows.append([f"JL-{i:04d}", "22Y0001", forms[i % len(forms)], "吉A12345" if i % 4 else "",
+                     "2", "", str(2 + i % 7), "是" if i % 2 else "否", "", f"{10 + i / 7:.2f}",
+                     "", "", "", "", "", "", "", f"YD{i}", ""])  # fmt: skip
+    return rows
+
+
+def _cast_weigh(rows: list[list[str]], *, truncate: int | None = None) -> casting.CastResult:
+    from data_contracts.contract import load_contract
+
+    lines = [_WEIGH_HEADER] + [",".join(r) for r in rows]
+    if truncate is not None:  # one line cut short: a truncated_row
+        lines[truncate] = ",".join(rows[truncate - 1][:7])
+    data = ("\n".join(lines) + "\n").encode("gb18030")
+    raw = read_delimited(data)
+    assert raw.encoding == "gb18030"
+    return casting.cast_frame(
+        raw.frame, load_contract("weigh_records"), province="22", file_id="f",
+        now=datetime(2026, 11, 20, 12),
+    )  # fmt: skip
+
+
+def test_empty_columns_type_like_the_general_path() -> None:
+    """Columns present in a file but empty in every row skip their parsing: the rows come out
+    as if the column had values elsewhere (the general path), on a messy GB18030 export with
+    tonnes headers, mixed timestamp forms, an Excel serial and a truncated line."""
+    rows = _messy_weigh_rows()
+    fast = _cast_weigh(rows, truncate=7)
+    filled = [r.copy() for r in rows[:1]]
+    for i, v in _FILLED.items():
+        filled[0][i] = v
+    filled[0][0] = "JL-EXTRA"
+    general = _cast_weigh([*rows, *filled], truncate=7)
+    extra_row = len(rows) + 1
+    accepted = general.accepted.filter(pl.col("_row_no") != extra_row)
+    assert fast.accepted.schema == general.accepted.schema
+    assert fast.accepted.to_dicts() == accepted.to_dicts()
+    quarantined = general.quarantined.filter(pl.col("_row_no") != extra_row)
+    assert fast.quarantined.to_dicts() == quarantined.to_dicts()
+    reasons = {r for rs in fast.quarantined.get_column("reasons").to_list() for r in rs}
+    assert {"truncated_row", "bad_timestamp"} <= reasons
+    assert fast.accepted.get_column("gross_kg").max() > 10_000  # tonnes → kg
+    assert general.accepted.filter(pl.col("_row_no") == extra_row).height == 1
