@@ -7,7 +7,7 @@ import dagster as dg
 from assets.patterns._io import count, load_sql, preview
 from models.patterns import clones
 from models.patterns.clone_findings import clone_findings
-from models.patterns.common import fetch_dicts, insert_findings
+from models.patterns.common import fetch_dicts, insert_findings, registration_view
 
 
 def detect_cloned_plates(conn, as_of, params: dict | None = None) -> int:
@@ -39,13 +39,13 @@ def detect_cloned_plates(conn, as_of, params: dict | None = None) -> int:
         conn, load_sql("clone_sightings"), {"min_confidence": p["min_confidence"]}
     ):
         sightings.setdefault(row["plate_key"], []).append(row)
+    registration_view(conn)
     registry = {
         r["plate_key"]: r
         for r in fetch_dicts(
             conn,
-            "select plate_key, any_value(registered_province) as registered_province, "
-            "any_value(vehicle_type) as vehicle_type "
-            "from staging.vehicles where plate_key in (select unnest($keys)) group by plate_key",
+            "select plate_key, registered_province, vehicle_type from vehicle_registration "
+            "where plate_key in (select unnest($keys))",
             {"keys": sorted(sightings) or [""]},
         )
     }

@@ -7,13 +7,14 @@ import dagster as dg
 
 from assets.patterns._io import count, load_sql, preview
 from models.patterns import evasion
-from models.patterns.common import fetch_dicts, insert_findings
+from models.patterns.common import fetch_dicts, insert_findings, registration_view
 
 
 def detect_station_evasion(conn, as_of, params: dict | None = None) -> int:
     """Write patterns.bypass_legs/obscured_reads/night_passages/station_evasion and
     findings.station_evasion."""
     p = {**evasion.DEFAULTS, **(params or {})}
+    registration_view(conn)
     conn.execute(
         "create or replace table patterns.bypass_legs as " + evasion.bypass_legs_sql(),
         {k: p[k] for k in ("cluster_km", "max_leg_min", "between_slack_km")},

@@ -15,8 +15,8 @@ bypass as (
         count(distinct a_rid) as n_bypass,
         count(distinct a_rid) filter (where at_night) as n_night,
         flatten(list([a_rid, b_rid])) as rids,
-        list(distinct fixed_name) as stations,
-        list(distinct fixed_province) as provinces,
+        list(distinct fixed_name order by fixed_name) as stations,
+        list(distinct fixed_province order by fixed_province) as provinces,
         min(a_at) as first_at, max(b_at) as last_at
     from legs
     group by plate_key
@@ -26,10 +26,7 @@ final as (
     select b.*, coalesce(f.n_fixed, 0) as n_fixed, v.registered_province
     from bypass b
     left join fixed f using (plate_key)
-    left join (
-        select plate_key, any_value(registered_province) as registered_province
-        from staging.vehicles group by plate_key
-    ) v using (plate_key)
+    left join vehicle_registration v using (plate_key)
 )
 
 select * from final

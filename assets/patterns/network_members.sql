@@ -18,7 +18,8 @@ activity as (
         list(rid order by passed_at desc) filter (where over_limit) as over_rids,
         min(passed_at) filter (where over_limit) as first_over,
         max(passed_at) filter (where over_limit) as last_over,
-        list(distinct station_province) filter (where over_limit) as over_provinces
+        list(distinct station_province order by station_province) filter (where over_limit)
+            as over_provinces
     from patterns.passages
     where plate_key in (select plate_key from vehicles)
     group by plate_key

@@ -15,11 +15,13 @@ def detect_networks(conn, as_of, params: dict | None = None) -> int:
     p = {**networks.DEFAULTS, **(params or {})}
     ops = fetch_dicts(
         conn,
-        "select uscc, any_value(name) as name, any_value(address) as address, "
-        "any_value(phone) as phone, any_value(legal_rep) as legal_rep, "
-        "any_value(province_code) as province_code, max(fleet_size) as fleet_size, "
-        "any_value(license_no) as license_no "
-        "from staging.operators where uscc is not null group by uscc order by uscc",
+        # one row per USCC (several provinces may export it): the first exporting province's,
+        # with the largest declared fleet of any of them
+        "select uscc, name, address, phone, legal_rep, province_code, "
+        "max(fleet_size) over (partition by uscc) as fleet_size, license_no "
+        "from staging.operators where uscc is not null "
+        "qualify row_number() over (partition by uscc order by _province, _file_id, _row_no) = 1 "
+        "order by uscc",
     )
     ents = networks.operator_entities(ops)
     schema = pa.schema(

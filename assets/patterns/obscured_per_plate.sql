@@ -13,7 +13,7 @@ reads as (
 per_plate as (
     select a.plate_key, count(*) as n_unread,
         flatten(list([a.unread_rid, a.read_rid])) as rids,
-        list(distinct s.province_code) as provinces,
+        list(distinct s.province_code order by s.province_code) as provinces,
         min(a.unread_at) as first_at, max(a.read_at) as last_at
     from attributed a
     left join staging.stations s on s.station_id = a.unread_station
@@ -24,10 +24,7 @@ final as (
     select p.*, coalesce(r.n_reads, 0) as n_reads, v.registered_province
     from per_plate p
     left join reads r using (plate_key)
-    left join (
-        select plate_key, any_value(registered_province) as registered_province
-        from staging.vehicles group by plate_key
-    ) v using (plate_key)
+    left join vehicle_registration v using (plate_key)
 )
 
 select * from final

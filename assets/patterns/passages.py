@@ -5,13 +5,14 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.patterns._io import STAGING_DEPS, count
-from models.patterns.common import passages_sql, table_exists
+from models.patterns.common import passages_sql, registration_view, table_exists
 
 
 def build_passages(conn) -> int:
     """(Re)build patterns.passages from facts.weigh_events when present, else staging."""
     use_events = table_exists(conn, "facts", "weigh_events")
     conn.execute("create schema if not exists patterns")
+    registration_view(conn)
     conn.execute(
         "create or replace table patterns.passages as "
         + passages_sql(use_weigh_events=use_events)

@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.patterns._io import preview
 from models.patterns import registration
-from models.patterns.common import fetch_dicts, insert_findings
+from models.patterns.common import fetch_dicts, insert_findings, registration_view
 
 
 def detect_registration_mismatches(conn, as_of, params: dict | None = None) -> int:
@@ -17,11 +17,11 @@ def detect_registration_mismatches(conn, as_of, params: dict | None = None) -> i
         + registration.mismatch_sql(),
         p,
     )
+    registration_view(conn)
     rows = fetch_dicts(
         conn,
         "select m.*, v.registered_province from patterns.registration_mismatches m "
-        "left join (select plate_key, any_value(registered_province) as registered_province "
-        "from staging.vehicles group by plate_key) v using (plate_key)",
+        "left join vehicle_registration v using (plate_key)",
     )
     findings = registration.registration_findings(rows, as_of=as_of)
     insert_findings(conn, "registration_mismatch", findings)

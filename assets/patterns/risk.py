@@ -10,7 +10,7 @@ import pyarrow as pa
 from assets.patterns._io import load_sql
 from models.patterns import risk_features as rf
 from models.patterns import risk_model as rm
-from models.patterns.common import fetch_dicts, insert_findings, table_exists
+from models.patterns.common import fetch_dicts, insert_findings, registration_view, table_exists
 from models.patterns.model_card import write_model_card
 from models.patterns.scoring import score_model
 from models.rules import load_rules
@@ -35,6 +35,7 @@ def _features(conn, pop_rows: list[tuple]) -> object:
     conn.register("_pop", table)
     conn.execute("create or replace table patterns.model_population as select * from _pop")
     conn.unregister("_pop")
+    registration_view(conn)
     return conn.execute(rf.features_sql(), rf.FEATURE_PARAMS).df()
 
 
@@ -192,11 +193,11 @@ def _write_findings(conn, as_of, model, p) -> int:
                     f"select distinct unnest(subject_keys) from findings.{table}"  # noqa: S608 (identifiers from code; data values are parameters)
                 ).fetchall()
             }
+    registration_view(conn)
     rows = fetch_dicts(
         conn,
         "select s.*, v.registered_province from patterns.risk_scores s "
-        "left join (select plate_key, any_value(registered_province) as registered_province "
-        "from staging.vehicles group by plate_key) v using (plate_key) "
+        "left join vehicle_registration v using (plate_key) "
         "where s.p >= $min_p order by s.p desc, s.plate_key",
         {"min_p": p["min_probability"]},
     )
@@ -207,7 +208,7 @@ def _write_findings(conn, as_of, model, p) -> int:
             conn,
             "select plate_key, list(rid order by passed_at desc)[1:20] as rids, "
             "min(passed_at) as first_at, max(passed_at) as last_at, "
-            "list(distinct station_province) as provinces "
+            "list(distinct station_province order by station_province) as provinces "
             "from patterns.passages where over_limit and plate_key in (select unnest($k)) "
             "group by plate_key",
             {"k": [r["plate_key"] for r in rows]},

@@ -38,6 +38,26 @@ FALLBACK_LIMIT_SQL = """
 """
 
 
+# The one registration of each plate that passages and findings report (registered province,
+# type, axles, operator): the active registration first, then the lowest exporting province,
+# then the VIN — the choice facts.weigh_events makes, so a plate registered in two provinces
+# is routed the same way by every finding.
+REGISTRATION_SQL = """
+select *
+from staging.vehicles
+where plate_key is not null
+qualify row_number() over (
+    partition by plate_key order by (status = 'active') desc, _province, vin
+) = 1
+"""
+
+
+def registration_view(conn) -> None:
+    """(Re)create the temp view ``vehicle_registration`` (``REGISTRATION_SQL``) on ``conn``;
+    read by passages_sql, the night-passage and risk-feature SQL and the findings."""
+    conn.execute("create or replace temp view vehicle_registration as " + REGISTRATION_SQL)
+
+
 def passages_sql(*, use_weigh_events: bool) -> str:
     """Every sighting at any station with station geometry and registry attributes.
 
@@ -70,18 +90,11 @@ def passages_sql(*, use_weigh_events: bool) -> str:
         from staging.weigh_records r
         left join staging.stations s on s.station_id = r.station_id
         left join (
-            select waybill_id, any_value(source_id) as source_id
-            from staging.loadings group by waybill_id
+            select waybill_id, source_id from staging.loadings
+            qualify row_number() over (partition by waybill_id order by loaded_at desc, rid) = 1
         ) l on l.waybill_id = r.waybill_id"""  # noqa: S608 (identifiers from code; data values are parameters)
     return f"""
     with events as ({source}
-    ),
-    vehicles as (
-        select * from staging.vehicles
-        where plate_key is not null
-        qualify row_number() over (
-            partition by plate_key order by (status = 'active') desc, _province
-        ) = 1
     ),
     final as (
         select e.* exclude (plate_readable),
@@ -91,7 +104,7 @@ def passages_sql(*, use_weigh_events: bool) -> str:
             v.total_mass_kg as reg_total_mass_kg, v.rated_load_kg as reg_rated_load_kg,
             v.operator_uscc, v.registered_province
         from events e
-        left join vehicles v on v.plate_key = e.plate_key
+        left join vehicle_registration v on v.plate_key = e.plate_key
     )
     select * from final
     """  # noqa: S608 (identifiers from code; data values are parameters)

@@ -170,7 +170,9 @@ def convoy_findings(
     out = []
     for members in groups:
         mset = set(members)
-        g_ties = [t for t in ties if t["plate_a"] in mset]
+        g_ties = sorted(
+            (t for t in ties if t["plate_a"] in mset), key=lambda t: (t["plate_a"], t["plate_b"])
+        )
         g_rows = [r for r in co_rows if r["plate_a"] in mset and r["plate_b"] in mset]
         days = sorted({r["day"] for r in g_rows})
         stations = sorted({r["station_name"] or r["station_id"] for r in g_rows})
@@ -179,7 +181,12 @@ def convoy_findings(
         info = [members_info.get(m, {}) for m in members]
         n_over = sum(int(i.get("n_over") or 0) for i in info)
         operators = sorted({i.get("operator_uscc") for i in info} - {None})
-        best = max(g_ties, key=lambda t: t["days"]) if g_ties else None
+        # the pair with most common days; among equals the least likely by chance
+        best = (
+            min(g_ties, key=lambda t: (-t["days"], t["p_value"], t["plate_a"], t["plate_b"]))
+            if g_ties
+            else None
+        )
         viol = "、".join(
             f"{m.split('|')[0]}超限{int(members_info.get(m, {}).get('n_over') or 0)}次"
             for m in members

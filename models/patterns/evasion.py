@@ -76,7 +76,7 @@ def night_passages_sql() -> str:
     ),
     area_stations as (
         -- checkpoints around a fixed station (same road, within $cluster_km), itself included
-        select s.station_id, any_value(f.name) as fixed_name
+        select s.station_id, first(f.name order by {d}, f.station_id) as fixed_name
         from staging.stations s
         join staging.stations f on f.kind = 'fixed' and f.road = s.road
         where s.lat is not null and f.lat is not null and {d} <= $cluster_km
@@ -115,8 +115,8 @@ def night_passages_sql() -> str:
     evidence as (
         select plate_key,
             list(rid order by in_area desc, passed_at desc)[1:50] as rids,
-            list(distinct fixed_name) filter (where in_area) as stations,
-            list(distinct station_province) as provinces,
+            list(distinct fixed_name order by fixed_name) filter (where in_area) as stations,
+            list(distinct station_province order by station_province) as provinces,
             min(passed_at) as first_at, max(passed_at) as last_at
         from checkpoint_passages where at_night
         group by plate_key
@@ -126,10 +126,7 @@ def night_passages_sql() -> str:
             v.registered_province
         from per_plate p
         left join evidence e using (plate_key)
-        left join (
-            select plate_key, any_value(registered_province) as registered_province
-            from staging.vehicles group by plate_key
-        ) v using (plate_key)
+        left join vehicle_registration v using (plate_key)
     )
     select * from final
     """  # noqa: S608 (identifiers from code; data values are parameters)

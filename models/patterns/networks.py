@@ -191,7 +191,8 @@ def network_findings(
         ents = g["entities"]
         ops = [o for e in ents for o in by_entity[e]]
         usccs = sorted({o["uscc"] for o in ops})
-        vs = [v for e in ents for v in vehicles[e]]
+        # one order for every run (the members arrive in SQL order, which is not fixed)
+        vs = sorted((v for e in ents for v in vehicles[e]), key=lambda v: v["plate_key"])
         n_weighed = sum(int(v["n_weighed"]) for v in vs)
         n_over = sum(int(v["n_over"]) for v in vs)
         rate = (n_over + 0.5) / (n_weighed + 5.0)

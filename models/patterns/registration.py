@@ -71,7 +71,7 @@ def mismatch_sql() -> str:
             any_value(reg_axle_count) as registered,
             list(rid order by passed_at) filter (where axle_count <> reg_axle_count) as rids,
             min(passed_at) as first_at, max(passed_at) as last_at,
-            list(distinct station_province) as origin_provinces
+            list(distinct station_province order by station_province) as origin_provinces
         from weighed
         where axle_count is not null and reg_axle_count is not null
         group by plate_key
@@ -86,7 +86,7 @@ def mismatch_sql() -> str:
             max(gross_kg) as measured, any_value(reg_total_mass_kg) as registered,
             list(rid order by passed_at) filter (where gross_kg > $blue_heavy_kg) as rids,
             min(passed_at) as first_at, max(passed_at) as last_at,
-            list(distinct station_province) as origin_provinces
+            list(distinct station_province order by station_province) as origin_provinces
         from weighed
         where plate_color = '蓝'
         group by plate_key
@@ -104,7 +104,7 @@ def mismatch_sql() -> str:
                 filter (where gross_kg >= $gvw_ratio * reg_total_mass_kg and not over_limit)
                 as rids,
             min(passed_at) as first_at, max(passed_at) as last_at,
-            list(distinct station_province) as origin_provinces
+            list(distinct station_province order by station_province) as origin_provinces
         from weighed
         where reg_total_mass_kg > 0 and coalesce(plate_color, '') <> '蓝'
           -- a wrong registered axle count already explains a wrong registered mass
@@ -153,7 +153,7 @@ def mismatch_sql() -> str:
             flatten(list([dyn_rid, static_rid] order by dyn_at)
                 filter (where diff_pct > tolerance_pct + $div_margin_pct)) as rids,
             min(dyn_at) as first_at, max(static_at) as last_at,
-            list(distinct station_province) as origin_provinces
+            list(distinct station_province order by station_province) as origin_provinces
         from divergent
         group by plate_key
         having count(*) filter (

@@ -64,17 +64,16 @@ def features_sql() -> str:
     evidence enters as record-level counts before the cut-off (bypass legs, obscured reads,
     axle / registered-mass conflicts), never as findings computed over the whole period.
     Reads patterns.passages, patterns.model_population(plate_key, cutoff),
-    patterns.bypass_legs, patterns.obscured_reads, staging.vehicles/operators.
+    patterns.bypass_legs, patterns.obscured_reads, the temp view vehicle_registration and
+    staging.operators.
     """
     return """
     with pop as (select plate_key, cutoff from patterns.model_population),
     veh as (
-        select plate_key, any_value(axle_count) as reg_axle_count,
-            any_value(total_mass_kg) as reg_total_kg,
-            bool_or(vehicle_type = 'tractor') as is_tractor,
-            bool_or(plate_color = '黄') as yellow_plate,
-            any_value(operator_uscc) as operator_uscc
-        from staging.vehicles where plate_key is not null group by plate_key
+        select plate_key, axle_count as reg_axle_count, total_mass_kg as reg_total_kg,
+            coalesce(vehicle_type = 'tractor', false) as is_tractor,
+            coalesce(plate_color = '黄', false) as yellow_plate, operator_uscc
+        from vehicle_registration
     ),
     monthly as (
         select p.plate_key, cast(date_trunc('month', p.passed_at) as date) as m,
@@ -89,10 +88,13 @@ def features_sql() -> str:
             count(p.gross_kg) filter (where p.station_kind = 'source') as n_src,
             count(*) filter (where p.over_limit and p.station_kind = 'source') as n_src_over,
             count(*) filter (where hour(p.passed_at) >= 22 or hour(p.passed_at) < 5) as n_night,
-            sum(p.gross_kg / nullif(p.limit_kg, 0)) as sum_ratio,
+            -- ratios are summed as exact decimals: a float sum depends on the (parallel)
+            -- order of the rows, and the features and the model must not change between runs
+            sum(cast(p.gross_kg / nullif(p.limit_kg, 0) as decimal(38, 12))) as sum_ratio,
             count(p.gross_kg / nullif(p.limit_kg, 0)) as n_ratio,
             -- how close to the limit it loads when legal (loaded: ≥ $loaded_share of the limit)
-            sum(p.gross_kg / p.limit_kg) filter (where not p.over_limit and p.limit_kg > 0
+            sum(cast(p.gross_kg / p.limit_kg as decimal(38, 12))) filter (
+                where not p.over_limit and p.limit_kg > 0
                 and p.gross_kg >= $loaded_share * p.limit_kg) as sum_legal_ratio,
             count(*) filter (where not p.over_limit and p.limit_kg > 0
                 and p.gross_kg >= $loaded_share * p.limit_kg) as n_legal_loaded,
@@ -222,8 +224,10 @@ def features_sql() -> str:
     ),
     veh_src as (
         select p.plate_key, p.cutoff,
-            sum(l.n * (s.k + $prior_weight * pr.src_rate) / (s.n + $prior_weight)) / sum(l.n)
-                as source_over_rate
+            sum(cast(
+                l.n * (s.k + $prior_weight * pr.src_rate) / (s.n + $prior_weight)
+                as decimal(38, 12)
+            )) / sum(l.n) as source_over_rate
         from pop p
         join veh_src_monthly l on l.plate_key = p.plate_key
             and l.m < p.cutoff and l.m >= p.cutoff - interval 12 month

@@ -34,7 +34,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from models.patterns.scoring import wilson
+from models.stats.measures import wilson_interval
 
 # Features an analyst can defend from domain knowledge (all from data before the cut-off; counts
 # per month of data in their window, so that early cut-offs with a shorter history are
@@ -348,7 +348,7 @@ def calibration_bins(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict]
 def _calibration_bin(label: str, p: np.ndarray, y: np.ndarray) -> dict:
     """Mean prediction vs observed rate (with its 95 % Wilson interval) of one bin of rows."""
     k, n = int(y.sum()), len(y)
-    lo, hi = wilson(k / n, n)
+    lo, hi = wilson_interval(k, n) or (0.0, 1.0)
     return {
         "bin": label,
         "predicted": float(p.mean()),

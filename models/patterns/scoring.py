@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.patterns.evaluation import group_prf, prf
+from models.stats.measures import wilson_interval
 
 KS = (20, 50, 100)
 
@@ -131,7 +132,8 @@ def _precision_at_k(by_cut: dict, risky_set: set, population: str) -> list[dict]
                 expect_oracle += (kk - n_r) * sum(bool(x["label"]) for x in rest) / len(rest)
         m, r_ = hits["model"] / picks, hits["rule"] / picks
         rnd = expect_random / picks
-        m_ci, r_ci = wilson(m, picks), wilson(r_, picks)
+        m_ci = wilson_interval(hits["model"], picks) or (0.0, 1.0)
+        r_ci = wilson_interval(hits["rule"], picks) or (0.0, 1.0)
         common = {"recall": None, "f1": None, "found": picks, "truth": n_pos}
         cuts = f"{len(by_cut)} test cut-offs × top {k}"
         if population:
@@ -215,12 +217,3 @@ def _whole_ranking(by_cut: dict) -> list[dict]:
                 }
             )
     return out
-
-
-def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a proportion p observed on n trials."""
-    if n <= 0:
-        return (0.0, 1.0)
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.patterns.common import registration_view
 from models.patterns.evasion import (
     DEFAULTS,
     bypass_legs_sql,
@@ -98,8 +99,10 @@ def _night_conn():
     conn = make_passages(rows)
     _stations(conn)
     conn.execute(
-        "create table staging.vehicles as select 'NIGHT|黄' as plate_key, '21' as registered_province"
+        "create table staging.vehicles as select 'NIGHT|黄' as plate_key, '21' as registered_province, "
+        "'active' as status, '21' as _province, null::varchar as vin"
     )
+    registration_view(conn)
     return conn
 
 

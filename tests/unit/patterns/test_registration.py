@@ -153,3 +153,19 @@ def test_findings_text_cites_the_law() -> None:
     assert "第四十五条" in f["legal_basis"] and "第六十九条" in f["legal_basis"]
     assert "6轴" in f["explanation"] and "2轴" in f["explanation"]
     assert len(f["evidence_record_ids"]) == 3
+
+
+def test_origin_provinces_do_not_depend_on_row_order() -> None:
+    """The provinces a finding is routed to come out sorted, whatever order the rows arrive in."""
+    rows = [
+        _w("A|黄", d, axle_count=6, reg_axle_count=2, gross_kg=40000, station_province=prov)
+        for d, prov in enumerate(["23", "15", "21", "22", "23", "15"])
+    ]
+    seen = set()
+    for order in (rows, rows[::-1], rows[2:] + rows[:2]):
+        conn = make_passages(order)
+        got = conn.execute(
+            f"select origin_provinces from ({mismatch_sql()}) where kind = 'axles'", DEFAULTS
+        ).fetchall()
+        seen.add(tuple(got[0][0]))
+    assert seen == {("15", "21", "22", "23")}

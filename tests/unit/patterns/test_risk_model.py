@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from models.patterns import risk_model as rm
-from models.patterns.scoring import score_model, wilson
+from models.patterns.common import registration_view
+from models.patterns.scoring import score_model
 
 
 def test_monthly_cutoffs_after_warmup() -> None:
@@ -83,12 +84,6 @@ def test_model_scoring_against_rule_and_random() -> None:
     assert by_k["risk_model.precision@100"]["precision"] == pytest.approx(0.1)
     assert by_k["risk_model.average_precision"]["precision"] == pytest.approx(1.0)
     assert by_k["rule_ranking.average_precision"]["precision"] < 0.2
-
-
-def test_wilson_interval_brackets_the_rate() -> None:
-    lo, hi = wilson(5 / 50, 50)
-    assert lo < 0.1 < hi and 0.03 < lo and hi < 0.22
-    assert wilson(0.0, 0) == (0.0, 1.0)
 
 
 def test_probability_intervals_contain_the_estimate_and_shrink_with_data() -> None:
@@ -167,8 +162,9 @@ def test_features_use_only_history_before_the_cutoff() -> None:
     conn.execute(
         "create table staging.vehicles as select 'A' as plate_key, 6 as axle_count, "
         "49000 as total_mass_kg, 'tractor' as vehicle_type, '黄' as plate_color, "
-        "'U1' as operator_uscc"
+        "'U1' as operator_uscc, 'active' as status, '21' as _province, 'V1' as vin"
     )
+    registration_view(conn)
     conn.execute("create table staging.operators as select 'U1' as uscc, 3 as fleet_size")
     for name, ddl in rf.EVIDENCE_TABLES.items():
         conn.execute(f"create table patterns.{name} ({ddl})")

@@ -60,6 +60,9 @@ def test_km_counts_censored_cases_only_while_observed() -> None:
 def test_wilson_and_rate_classification() -> None:
     lo, hi = wilson_interval(50, 10000)
     assert lo < 0.005 < hi
+    lo, hi = wilson_interval(5, 50)  # 10 %: known Wilson bounds 4.3 % – 21.4 %
+    assert lo == pytest.approx(0.0435, abs=1e-3) and hi == pytest.approx(0.2136, abs=1e-3)
+    assert wilson_interval(0, 0) is None
     assert classify_rate(50, 10000, (0.003, 0.007), 200) == "normal"
     assert classify_rate(500, 10000, (0.003, 0.007), 200) == "high"
     assert classify_rate(0, 10000, (0.003, 0.007), 200) == "low"
