@@ -165,7 +165,7 @@ def plant_entities(w: World) -> Plan:
         p.activity[i] = 0.4
         p.obscured.append(i)
     for i in _pick(w, local, max(4, n_rep * 2), used):
-        # habitual overloaders (30-60 % of loaded trips), not capped (records._uncapped)
+        # habitual overloaders (30-60 % of their own-cargo loaded trips)
         w.vehicles[i].propensity = float(r.uniform(0.35, 0.7))
         w.vehicles[i].flags.add("risky")
         p.activity[i] = 0.5

@@ -1,7 +1,7 @@
 """Weigh/passage records of one chunk of trips, as a canonical polars frame (kg, naive local
 time). Physics: true gross per trip segment, device noise by station kind, unloading after a
-fixed-station detection, and the per-vehicle cap that keeps background trucks below 4 offences
-(risky vehicles are not capped: their habit shows, see `set_uncapped`)."""
+fixed-station detection. A truck's overloading is its habit and nothing caps it: a background
+truck that overloads often enough becomes a repeat offender in the data (and in the truth)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from .identifiers import waybill_ids
 from .traffic import KIND_CODE, expand
 
 KINDS = ["fixed", "wim", "anpr", "toll_entrance", "source"]
-CAP = 3
 WINDOW_S = (WINDOW_START - START).total_seconds()
 
 
@@ -39,8 +38,6 @@ class Lookup:
     tall: np.ndarray
     tall_seen: np.ndarray
     driver: np.ndarray
-    cap_id: np.ndarray
-    uncapped: np.ndarray  # risky vehicles whose over-limit records are not capped
     st_kind: np.ndarray
     st_tol: np.ndarray
     st_prov: np.ndarray
@@ -66,45 +63,12 @@ def make_lookup(w: World, clone_of: dict[int, int]) -> Lookup:
         tall=np.array(["tall" in v.flags for v in vs]),
         tall_seen=np.zeros(len(vs), np.int64),
         driver=np.array([v.driver for v in vs], dtype=object),
-        cap_id=np.array([clone_of.get(v.idx, v.idx) for v in vs]),
-        uncapped=np.zeros(len(vs), bool),  # set by set_uncapped once loads are known
         st_kind=np.array([KIND_CODE[s["kind"]] for s in st]),
         st_tol=np.array([s["tolerance_pct"] for s in st]),
         st_prov=np.array([s["province_code"] for s in st], dtype=object),
         st_id=np.array([s["station_id"] for s in st], dtype=object),
         st_km=np.array([s["_km"] if s["_km"] is not None else np.nan for s in st], dtype=float),
     )
-
-
-def set_uncapped(w: World, trips, st_index, lk: Lookup) -> None:
-    """Risky vehicles show their habit: every over-limit record is kept (no background cap),
-    provided "more than 3 records" also means "more than 3 days" in the window, i.e. the vehicle
-    is certain to be over the limit on at least 4 distinct days there. Certain = an overloaded
-    trip's weighing at a fixed station it does not bypass (exact scale, no tolerance, always
-    read; the first one of a trip, before unloading), at a toll entrance when 8 % or more over
-    (noise ≤ 2 %, tolerance 5 %) or at a WIM point before any fixed station when 10 % or more
-    over (noise ≤ 3 %; an uncapped vehicle's plate is always read). Risky vehicles short of 4
-    such days keep the cap."""
-    risky = np.array(["risky" in v.flags for v in w.vehicles])
-    idx = np.nonzero(risky[trips["veh"]] & trips["over"] & ~trips["episode"])[0]
-    if len(idx) == 0:
-        return
-    ex = expand(w, trips, idx, st_index)
-    kind = lk.st_kind[ex["st"]]
-    veh = trips["veh"][ex["trip"]]
-    ratio = trips["gross"][ex["trip"]] / lk.limit[veh]
-    sec = np.round(ex["h"] * 3600)
-    first_fixed = (
-        pl.DataFrame({"t": ex["trip"], "h": np.where(kind == 0, ex["h"], np.inf)})
-        .with_columns(pl.col("h").min().over("t").alias("m"))["m"]
-        .to_numpy()
-    )
-    sure = ((kind == 0) & (ex["h"] == first_fixed)) | ((kind == 3) & (ratio >= 1.08))
-    sure |= (kind == 1) & (ratio >= 1.10) & (ex["h"] < first_fixed)
-    sure &= (ratio > 1.0) & (sec >= WINDOW_S) & (ex["h"] < PERIOD_H)
-    days = pl.DataFrame({"v": veh[sure], "d": (sec[sure] // 86400).astype(np.int64)})
-    n_days = days.group_by("v").agg(pl.col("d").n_unique())
-    lk.uncapped[n_days.filter(pl.col("d") >= 4)["v"].to_numpy()] = True
 
 
 def axle_split(
@@ -132,9 +96,8 @@ def axle_split(
     return pl.Series("axle_weights_kg", pl.from_arrow(arr), dtype=pl.List(pl.Int64))
 
 
-def build_chunk(w: World, trips, idx: np.ndarray, lk: Lookup, st_index, carried: np.ndarray):
-    """Records of trips idx. carried: per-vehicle count of background over-limit records so far
-    (updated in place). Returns (frame, per-record trip index)."""
+def build_chunk(w: World, trips, idx: np.ndarray, lk: Lookup, st_index):
+    """Records of trips idx. Returns (frame, per-record columns)."""
     r = w.rng
     ex = expand(w, trips, idx, st_index)
     trip, st, h = ex["trip"], ex["st"], ex["h"]
@@ -167,32 +130,7 @@ def build_chunk(w: World, trips, idx: np.ndarray, lk: Lookup, st_index, carried:
     weighs = (kind == 0) | (kind == 1) | (kind == 3)
     tol = lk.st_tol[st]
     over = weighs & (meas > limit * (1 + tol / 100.0))
-    # cap background offenders (non-episode trips) at CAP over-limit records per vehicle
-    per_trip = (
-        pl.DataFrame({"t": trip, "o": over.astype(np.int64)}).group_by("t").agg(pl.col("o").sum())
-    )
-    pt = per_trip.filter(pl.col("o") > 0).sort("t")
-    pt = pt.filter(~pl.Series(lk.uncapped[trips["veh"][pt["t"].to_numpy()]]))
-    drop_trips = np.zeros(0, np.int64)
-    if len(pt):
-        tt = pt["t"].to_numpy()
-        cnt = pt["o"].to_numpy()
-        ep = trips["episode"][tt]
-        vv = lk.cap_id[trips["veh"][tt]]  # one counter per plate (a clone shares the original's)
-        o = np.lexsort((trips["t0"][tt], vv))
-        tt, cnt, ep, vv = tt[o], cnt[o], ep[o], vv[o]
-        bg = np.where(ep, 0, cnt)
-        cum = (
-            pl.DataFrame({"v": vv, "c": bg})
-            .with_columns(pl.col("c").cum_sum().over("v"))["c"]
-            .to_numpy()
-        )
-        drop = (~ep) & (carried[vv] + cum > CAP)
-        drop_trips = tt[drop]
-        np.add.at(carried, vv[~drop], bg[~drop])
-    keep = ~np.isin(trip, drop_trips)
     cols = dict(trip=trip, st=st, h=h, veh=veh, kind=kind, meas=meas, over=over, tol=tol)
-    cols = {k: v[keep] for k, v in cols.items()}
     frame = records_frame(w, trips, cols, lk)
     return frame, cols
 
@@ -203,7 +141,7 @@ def records_frame(w: World, trips, c, lk: Lookup) -> pl.DataFrame:
     kind, veh, trip = c["kind"], c["veh"], c["trip"]
     weighs = kind != 2
     is_fixed = kind == 0
-    readable_p = np.where(lk.obscured[veh], 0.55, np.where(lk.uncapped[veh], 1.0, 0.988))
+    readable_p = np.where(lk.obscured[veh], 0.55, 0.988)
     readable = np.where((kind == 1) | (kind == 2), r.random(n) < readable_p, True)
     plate = np.where(readable, lk.plate[veh], None)
     conf = np.where(

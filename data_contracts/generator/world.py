@@ -21,7 +21,7 @@ from .config import AS_OF, SCALES, START, WINDOW_START
 from .episodes import plant_episodes
 from .patterns import plant_entities
 from .population import build_world
-from .records import build_chunk, make_lookup, set_uncapped
+from .records import build_chunk, make_lookup
 from .registries import anniversary_repeat, registry_frames
 from .resend import alter_for_resend, copy_duplicate_files, plant_unknown_station, write_resends
 from .styles import style
@@ -112,8 +112,6 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
     tick("loadings")
     # weigh records month by month (bounded memory)
     lk = make_lookup(w, plan.clone_of)
-    set_uncapped(w, trips, st_index, lk)
-    carried = np.zeros(len(w.vehicles), np.int64)
     seq = dict.fromkeys(PROVS, 0)
     over_parts = []
     t0h = trips["t0"]
@@ -124,7 +122,7 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
         lo = (m0 - START).total_seconds() / 3600
         hi = (m1 - START).total_seconds() / 3600
         idx = np.nonzero((t0h >= lo) & (t0h < hi))[0]
-        df, _ = build_chunk(w, trips, idx, lk, st_index, carried)
+        df, _ = build_chunk(w, trips, idx, lk, st_index)
         srec = loading_gen.source_records(w, ld.filter(pl.col("_trip").is_in(idx)), trips)
         df = pl.concat(
             [df, srec.select([c for c in df.columns if c in srec.columns])], how="diagonal_relaxed"

@@ -247,10 +247,11 @@ def test_truth_repeat_answers_derivable_from_data(tiny_world: Path):
         pl.col("passed_at").dt.date().n_unique().alias("days"), pl.len().alias("n")
     )
     assert sorted(per.filter(pl.col("days") > 3)["plate_key"]) == t["vehicle_repeat"]
-    assert (
-        sorted(per.filter(pl.col("n") > 3)["plate_key"]) == t["vehicle_repeat"]
-    )  # records agree with days
     assert set(t["vehicle_repeat_planted"]) <= set(t["vehicle_repeat"])
+    # nothing caps a truck's habit: background trucks can be repeat offenders too, and a day
+    # with several over-limit records counts once (records and days need not agree)
+    planted = set(t["vehicle_repeat_planted"]) | set(t["risky_vehicles"])
+    assert set(t["vehicle_repeat"]) - planted
     counts = dict(zip(per["plate_key"], per["n"], strict=True))
     assert all(counts[p] == 3 for p in t["vehicle_repeat_decoys"])
     drv = (
