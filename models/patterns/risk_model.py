@@ -403,7 +403,9 @@ def feature_importance(model: TrainedModel, frame: pd.DataFrame) -> dict[str, fl
     """Mean probability drop per feature when set to its median (same occlusion as reasons)."""
     if not len(frame):
         return {f: 0.0 for f in FEATURES}
-    sample = frame.sample(min(len(frame), 2000), random_state=0)
+    # a fixed row order first: the same rows are drawn whatever order SQL returned them in
+    ordered = frame.sort_values(["cutoff", "plate_key"]) if "plate_key" in frame else frame
+    sample = ordered.sample(min(len(frame), 2000), random_state=0)
     base = model.predict(sample)
     out = {}
     for name in FEATURES:

@@ -86,6 +86,15 @@ def test_model_scoring_against_rule_and_random() -> None:
     assert by_k["rule_ranking.average_precision"]["precision"] < 0.2
 
 
+def test_feature_importance_does_not_depend_on_row_order() -> None:
+    """The model card's importances are the same whatever order SQL returned the rows in."""
+    frame = _frame()
+    model = rm.train(frame)
+    assert len(frame) > 2000  # more rows than the importance sample draws
+    shuffled = frame.sample(frac=1.0, random_state=7)
+    assert rm.feature_importance(model, frame) == rm.feature_importance(model, shuffled)
+
+
 def test_probability_intervals_contain_the_estimate_and_shrink_with_data() -> None:
     """Bootstrap of the Platt calibration: the interval holds the calibrated probability and
     is wider where few calibration rows back it (high scores) and for a small slice."""
