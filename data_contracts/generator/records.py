@@ -11,13 +11,12 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from .config import PERIOD_H, START, WINDOW_START
+from .config import PERIOD_H, START
 from .entities import World
 from .identifiers import waybill_ids
 from .traffic import KIND_CODE, expand
 
 KINDS = ["fixed", "wim", "anpr", "toll_entrance", "source"]
-WINDOW_S = (WINDOW_START - START).total_seconds()
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Lookup:
     st_km: np.ndarray
 
 
-def make_lookup(w: World, clone_of: dict[int, int]) -> Lookup:
+def make_lookup(w: World) -> Lookup:
     vs = w.vehicles
     st = w.stations
     return Lookup(

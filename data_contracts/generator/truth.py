@@ -16,7 +16,7 @@ def build_truth(w: World, plan: Plan, over_log: pl.DataFrame, events: pl.DataFra
     V = w.vehicles
     pk = lambda i: V[i].plate_key  # noqa: E731
     ol = over_log.filter(pl.col("passed_at") >= WINDOW_START)
-    # counting unit: distinct days with an over-limit record (all other vehicles have <= 3 records)
+    # counting unit: distinct days with an over-limit record (a day with several records counts once)
     vd = (
         ol.filter(pl.col("plate").is_not_null())
         .group_by("plate_key")

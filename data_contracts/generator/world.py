@@ -111,7 +111,7 @@ def generate(out: Path, scale: str = "tiny", seed: int = 0,
     emit("loadings", ld, "loadings_2026.{ext}", n_bad=3, n_dup=2)
     tick("loadings")
     # weigh records month by month (bounded memory)
-    lk = make_lookup(w, plan.clone_of)
+    lk = make_lookup(w)
     seq = dict.fromkeys(PROVS, 0)
     over_parts = []
     t0h = trips["t0"]
