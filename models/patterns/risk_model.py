@@ -111,7 +111,8 @@ FEATURE_WORDS = {
 # units' rates are left free: the label is a *fixed-station* weighing, and over-limit loads
 # from an overloading source unit are caught at its exit scale or driven round fixed stations,
 # so the direction at the next static weighing is not fixed by domain knowledge (measured on
-# medium worlds 4242/5151/4243: among vehicles with ≥ 4 past over-limit records the source
+# medium worlds 4242/5151/4243 of the generator before session 4, which still capped a
+# background truck at 3 over-limit records: among vehicles with ≥ 4 past over-limit records the source
 # rates rank *against* the label, AUC 0.28–0.38, the operator's 0.41–0.49; freeing them raised
 # the rolling-origin precision@50 on every world, 0.105 → 0.123 on average).
 MONOTONE = {
