@@ -37,6 +37,15 @@ PLATE_PATTERNS: dict[str, re.Pattern[str]] = {
     "nev_large": re.compile(rf"^[{_P}][A-HJ-NP-Z]\d{{5}}[DABCEFGHJK]$"),
 }
 
+# Text that `normalise_plate` returns unchanged, readable, valid and without a colour word: the
+# union of PLATE_PATTERNS with ASCII digits only (`\d` also matches full-width digits, which the
+# NFKC fold would change) and no trailing newline (Python's `$` accepts one). For engines whose
+# `$` is the end of the text (Rust regex: Polars, DuckDB); ingestion's vectorised fast path.
+CANONICAL_PLATE = (
+    rf"^[{_P}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳]"
+    r"|[DABCEFGHJK][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DABCEFGHJK])$"
+)
+
 UNREADABLE = {"", "未识别", "无牌", "无车牌", "无号牌", "未知", "车牌", "无", "未上牌", "识别失败", "NULL",
               "NONE", "NAN", "-", "--", "0", "00000000", "*", "UNKNOWN"}  # fmt: skip
 

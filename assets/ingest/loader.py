@@ -32,7 +32,7 @@ from models.ingest.readers import RawFile, file_format, read_file
 
 SQL_DIR = Path(__file__).parent
 PROVINCE_DIR = re.compile(r"^\d{2}$")
-PREFETCH = 2  # files read and typed ahead of the one being merged (2 cores)
+PREFETCH = 3  # files read and typed ahead (2 cores: a third keeps them busy while one waits)
 # Polars → Arrow with string views: no copy of the strings, and DuckDB scans them ~2x faster
 ARROW = pl.CompatLevel.newest()
 
@@ -294,12 +294,14 @@ def _ingest_table(
         # read + type the next files (Rust readers and Polars, off the GIL) while DuckDB stores
         # the current one; files keep their order (_seq) for the version resolution
         with ThreadPoolExecutor(max_workers=PREFETCH) as pool:
-            ahead = [pool.submit(_prepare, contract, *todo[j], now) for j in range(PREFETCH)
-                     if j < len(todo)]  # fmt: skip
+            ahead = [pool.submit(_prepare, contract, *todo[j], now, batch.known_refs)
+                     for j in range(PREFETCH) if j < len(todo)]  # fmt: skip
             for i, (province, path, sha) in enumerate(todo):
                 prepared = ahead.pop(0).result()
                 if i + PREFETCH < len(todo):
-                    ahead.append(pool.submit(_prepare, contract, *todo[i + PREFETCH], now))
+                    ahead.append(
+                        pool.submit(_prepare, contract, *todo[i + PREFETCH], now, batch.known_refs)
+                    )
                 staged.append(
                     _ingest_file(
                         conn, contract, province, path, sha, batch_no, now,
@@ -352,7 +354,14 @@ class Prepared:
     cast_seconds: float
 
 
-def _prepare(contract: Contract, province: str, path: Path, sha: str, now: datetime) -> Prepared:
+def _prepare(
+    contract: Contract,
+    province: str,
+    path: Path,
+    sha: str,
+    now: datetime,
+    known_refs: dict[str, pl.Series],
+) -> Prepared:
     t0 = time.perf_counter()
     try:
         raw = read_file(path)
@@ -361,7 +370,7 @@ def _prepare(contract: Contract, province: str, path: Path, sha: str, now: datet
     t1 = time.perf_counter()
     cast = cast_frame(
         raw.frame, contract, province=province, file_id=sha, now=now,
-        colour_code_set=plate_color_code_set(province, contract.table),
+        colour_code_set=plate_color_code_set(province, contract.table), known_refs=known_refs,
     )  # fmt: skip
     return Prepared(raw, cast, None, t1 - t0, time.perf_counter() - t1)
 
@@ -382,7 +391,7 @@ def _ingest_file(
     """Store one file's quarantined rows and unknown columns; buffer its accepted rows in
     `batch` (merged into staging by `_merge_batch`, ledger row written after that)."""
     batch = batch if batch is not None else Batch(known_refs=_known_refs(conn, contract))
-    prepared = prepared or _prepare(contract, province, path, sha, now)
+    prepared = prepared or _prepare(contract, province, path, sha, now, batch.known_refs)
     t0 = time.perf_counter()
     table = contract.table
     res = FileResult(sha, str(path), province, "loaded", file_format(path), path.stat().st_size)
@@ -407,8 +416,7 @@ def _ingest_file(
         conn.execute(f"insert into raw.{table}_extra by name select * from _extras_df")  # noqa: S608 (identifiers from the contracts; data values are parameters)
         conn.unregister("_extras_df")
     if cast.accepted.height:
-        accepted = _reference_flags(contract, cast.accepted, batch.known_refs)
-        accepted = accepted.with_columns(
+        accepted = cast.accepted.with_columns(
             pl.lit(seq, pl.Int32).alias("_seq"), key_hash(_key_columns(contract)).alias("_key_hash")
         )
         batch.frames.append(accepted.to_arrow(compat_level=ARROW))
@@ -550,7 +558,7 @@ def _merge_batch(
 @dataclass
 class Batch:
     """Accepted rows of the files of one table batch, merged into staging once, and the
-    reference values the flag-only checks look up."""
+    reference values the flag-only checks (`cast_frame(known_refs=…)`) look up."""
 
     known_refs: dict[str, pl.Series]
     frames: list[pa.Table] = field(default_factory=list)  # Arrow: the Polars frames are freed
@@ -568,26 +576,6 @@ def _known_refs(conn: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str
             ).fetchall()
             out[f.ref] = pl.Series([r[0] for r in rows], dtype=pl.String)
     return out
-
-
-def _reference_flags(
-    contract: Contract, accepted: pl.DataFrame, known: dict[str, pl.Series]
-) -> pl.DataFrame:
-    """Flag-only referential checks (e.g. unknown_station: a weigh record whose station_id is
-    in no stations file loaded so far) appended to `_flags`; cleared again by
-    `refresh_reference_flags` once the reference arrives."""
-    for f in contract.flags:
-        if f.kind != "ref" or not f.ref:
-            continue
-        for c in f.columns:
-            unknown = pl.col(c).is_not_null() & ~pl.col(c).is_in(known[f.ref].implode())
-            accepted = accepted.with_columns(
-                pl.when(unknown)
-                .then(pl.col("_flags").list.concat(pl.lit([f.flag])))
-                .otherwise(pl.col("_flags"))
-                .alias("_flags")
-            )
-    return accepted
 
 
 def refresh_reference_flags(conn: duckdb.DuckDBPyConnection, contract: Contract) -> None:

@@ -26,7 +26,7 @@ from data_contracts.contract import Column, Contract
 from models import identifiers as ids
 from models.ingest.parsing import parse_dates, parse_timestamps
 from models.ingest.readers import RAW_ERROR, RAW_LINE, ROW_NO, text_expr
-from models.plates import normalise_plate, normalise_plate_color
+from models.plates import CANONICAL_PLATE, normalise_plate, normalise_plate_color
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REASONS = "_reasons"
@@ -82,8 +82,13 @@ def cast_frame(
     file_id: str | None,
     now: datetime | None = None,
     colour_code_set: str = "xiansuo",
+    known_refs: dict[str, pl.Series] | None = None,
 ) -> CastResult:
-    """Type, normalise and validate one file's rows against its table contract."""
+    """Type, normalise and validate one file's rows against its table contract.
+
+    `known_refs`: per 'ref' flag target (`stations.station_id`), the values loaded so far; a
+    value not among them gets the flag (e.g. unknown_station). Without one, no 'ref' flag is set.
+    """
     now = now or datetime.now(SHANGHAI).replace(tzinfo=None)
     headers = [c for c in raw.columns if c not in (ROW_NO, RAW_ERROR, RAW_LINE)]
     mapping = map_headers(headers, contract)
@@ -148,6 +153,13 @@ def cast_frame(
         bad.setdefault(rule.code, []).extend(_rule_exprs(rule, contract, now))
     for f in contract.flags:
         flags += _flag_exprs(f, typed)
+    for f in contract.flags:  # after the others: the order of codes in _flags is stable
+        known = (known_refs or {}).get(f.ref) if f.kind == "ref" and f.ref else None
+        if known is not None:
+            flags += [
+                (f.flag, pl.col(c).is_not_null() & ~pl.col(c).is_in(known.implode()))
+                for c in f.columns
+            ]
 
     reason_codes = [code for code, exprs in bad.items() if exprs]
     flag_codes = list(dict.fromkeys(code for code, _ in flags))
@@ -247,6 +259,8 @@ def _fast_source(raw: pl.DataFrame, header: str, col: Column | None) -> pl.Expr 
     if col.type == "bool" and dtype == pl.Boolean:
         return s
     if col.type == "list[int]" and isinstance(dtype, pl.List) and dtype.inner.is_integer():
+        if _plain_int_lists(raw.get_column(header)):
+            return s  # nothing to drop (list operations are the slow part of a typed file)
         parts = s.list.drop_nulls()
         return pl.when(parts.list.len() > 0).then(parts)
     if col.type == "ts" and isinstance(dtype, pl.Datetime):
@@ -264,6 +278,16 @@ def _fast_source(raw: pl.DataFrame, header: str, col: Column | None) -> pl.Expr 
 
 
 INT64_LIMIT = 2.0**63  # a parsed number this large has no Int64 value: bad_number
+
+
+def _plain_int_lists(lists: pl.Series) -> bool:
+    """Whether an integer-list column has no NULL element and no empty list (NULL lists are
+    fine), read from its Arrow buffers without a list operation."""
+    arr = lists.to_arrow()
+    if lists.null_count() == len(lists):
+        return True
+    values = arr.flatten()  # the elements of the non-NULL lists
+    return values.null_count == 0 and int(lists.list.len().min() or 0) > 0
 
 
 def _finish_lists(typed: pl.DataFrame, contract: Contract, done: set[str]) -> pl.DataFrame:
@@ -495,23 +519,31 @@ def _plates(
     names = ["plate", "plate_color", "plate_key", "plate_readable", "_plate_valid",
              "_colour_unknown"]  # fmt: skip
     if on:
+        plate_h, colour_h = mapping.columns.get("plate"), mapping.columns.get("plate_color")
         pairs = typed.select(on).unique()
+        # plate text already canonical (most camera reads): vectorised, no Python per pair
+        canonical = pl.col(plate_h).str.contains(CANONICAL_PLATE) if plate_h else pl.lit(False)
+        split = pairs.with_columns(canonical.fill_null(False).alias("_canonical"))
+        quick = split.filter(pl.col("_canonical")).drop("_canonical")
+        slow = split.filter(~pl.col("_canonical")).drop("_canonical")
         normalised = pl.DataFrame(
             normalise_plate_pairs(
-                pairs.get_column(mapping.columns["plate"]).to_list()
-                if "plate" in mapping.columns
-                else [None] * pairs.height,
-                pairs.get_column(mapping.columns["plate_color"]).to_list()
-                if "plate_color" in mapping.columns
-                else [None] * pairs.height,
+                slow.get_column(plate_h).to_list() if plate_h else [None] * slow.height,
+                slow.get_column(colour_h).to_list() if colour_h else [None] * slow.height,
                 code_set,
             ),
             schema=dict(zip(names, PLATE_SCHEMA, strict=True)),
         )
-        joined = typed.select(on).join(
-            pl.concat([pairs, normalised], how="horizontal"),
-            on=on, how="left", maintain_order="left", nulls_equal=True,
+        table = pl.concat(
+            [
+                pl.concat([slow, normalised], how="horizontal"),
+                pl.concat([quick, _canonical_plates(quick, plate_h, colour_h, code_set)],
+                          how="horizontal"),
+            ]
         )  # fmt: skip
+        joined = typed.select(on).join(
+            table, on=on, how="left", maintain_order="left", nulls_equal=True
+        )
         typed = typed.with_columns(joined.get_column(n) for n in names)
     else:
         typed = typed.with_columns(
@@ -525,6 +557,31 @@ def _plates(
 
 
 PLATE_SCHEMA = (pl.String, pl.String, pl.String, pl.Boolean, pl.Boolean, pl.Boolean)
+
+
+def _canonical_plates(
+    pairs: pl.DataFrame, plate_h: str, colour_h: str | None, code_set: str
+) -> pl.DataFrame:
+    """`normalise_plate_pairs` for pairs whose plate text matches CANONICAL_PLATE, vectorised:
+    such a text is its own normalised plate (readable, valid, no colour word), so the colour
+    comes from the colour column alone, normalised once per distinct colour text."""
+    if colour_h:
+        texts = pairs.get_column(colour_h).drop_nulls().unique().to_list()
+        coded = _lookup(
+            pl.col(colour_h), {t: normalise_plate_color(t, code_set) for t in texts}, pl.String
+        )
+        unknown = pl.col(colour_h).is_not_null() & coded.is_null()
+    else:
+        coded, unknown = pl.lit(None, pl.String), pl.lit(False)
+    plate = pl.col(plate_h)
+    return pairs.select(
+        plate.alias("plate"),
+        coded.alias("plate_color"),
+        pl.concat_str(plate, pl.lit("|"), coded.fill_null("")).alias("plate_key"),
+        pl.lit(True).alias("plate_readable"),
+        pl.lit(True).alias("_plate_valid"),
+        unknown.alias("_colour_unknown"),
+    )
 
 
 def normalise_plate_pairs(
@@ -592,7 +649,7 @@ def _flag_exprs(flag, typed: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
         "vin": _vin_valid,
         "area": _area_code_valid,
     }.get(flag.kind)
-    if check is None:  # plate flags come from _plates; 'ref' flags are set in SQL at load
+    if check is None:  # plate flags come from _plates; 'ref' flags from `known_refs`
         return []
     out = []
     for name in flag.columns:

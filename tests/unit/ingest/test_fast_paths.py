@@ -149,6 +149,70 @@ def test_plate_pairs_equal_the_scalar_normalisers() -> None:
         assert out["_colour_unknown"][i] is (colour_text is not None and coded is None)
 
 
+def _plate_texts(n: int, seed: int) -> list[str | None]:
+    """Plate texts as cameras and clerks write them: canonical reads and every kind of mess
+    (full-width, lower case, blanks, dots, colour words, O/I, new-energy, 挂, trailing newline,
+    full-width or other Unicode digits), plus random strings over the same characters."""
+    rng = random.Random(seed)
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZIO"
+    tails = ("", "", "", "黄", "蓝色", "(黄)", "挂", "学", "\n", " ", "·")
+    out: list[str | None] = [None, "", "未识别", "辽A12345", "辽A1234O", "辽AD12345", "辽A12345D",
+                             "辽A１２３４５", "辽A12345\n", "辽A12345黄", "辽a12345", "辽A٣2345",
+                             "辽A12345挂", "蒙K0000学", "辽I12345", "京A12345"]  # fmt: skip
+    for _ in range(n):
+        body = "".join(rng.choice(letters + "0123456789" * 3) for _ in range(rng.choice((5, 6))))
+        text = rng.choice("辽吉黑蒙京X") + rng.choice(letters) + body + rng.choice(tails)
+        if rng.random() < 0.1:
+            text = text.lower()
+        if rng.random() < 0.1:  # full-width form of one character
+            i = rng.randrange(1, len(text))
+            if "!" <= text[i] <= "~":
+                text = text[:i] + chr(ord(text[i]) + 0xFEE0) + text[i + 1 :]
+        out.append(text)
+    return out
+
+
+def test_canonical_plate_text_is_its_own_normal_form() -> None:
+    """Every text CANONICAL_PLATE matches (Rust regex, as ingestion runs it) normalises to
+    itself, readable, valid and without a colour word."""
+    from models.plates import CANONICAL_PLATE, Plate, normalise_plate
+
+    texts = [t for t in _plate_texts(20_000, 5) if t is not None]
+    hits = pl.Series(texts).str.contains(CANONICAL_PLATE).to_list()
+    assert sum(hits) > 1000  # the check below covers many matching texts
+    for text, hit in zip(texts, hits, strict=True):
+        if hit:
+            assert normalise_plate(text) == Plate(text, None, True, True), text
+    assert not any(
+        pl.Series(["辽A１２３４５", "辽A12345\n", "辽A٣2345"]).str.contains(CANONICAL_PLATE)
+    )
+
+
+def test_plates_step_equals_the_scalar_normalisers() -> None:
+    """`_plates` (canonical texts vectorised, the rest through Python) gives every row exactly
+    the values of the scalar normalisers, for each colour code set."""
+    from data_contracts.contract import load_contract
+
+    contract = load_contract("weigh_records")
+    texts = _plate_texts(3000, 11)
+    rng = random.Random(3)
+    colours = [rng.choice([None, "黄", "2", "蓝色", "紫", " 1", "9", "黄绿"]) for _ in texts]
+    typed = pl.DataFrame({"p": texts, "c": colours}, schema={"p": pl.String, "c": pl.String})
+    for code_set in ("xiansuo", "etc"):
+        mapping = casting.map_headers(["plate", "plate_color"], contract)
+        mapping.columns = {"plate": "p", "plate_color": "c"}
+        out, _ = casting._plates(typed, contract, mapping, code_set)
+        expected = casting.normalise_plate_pairs(texts, colours, code_set)
+        for name, values in expected.items():
+            assert out.get_column(name).to_list() == values, (code_set, name)
+    only_plates = casting.map_headers(["plate"], contract)
+    only_plates.columns = {"plate": "p"}
+    out, _ = casting._plates(typed.select("p"), contract, only_plates, "xiansuo")
+    expected = casting.normalise_plate_pairs(texts, [None] * len(texts), "xiansuo")
+    for name, values in expected.items():
+        assert out.get_column(name).to_list() == values, name
+
+
 _WEIGH_HEADER = ("检测单号,站点编号,检测时间,车牌号码,车牌颜色,识别置信度,轴数,是否汽车列车,"
                  "牵引车单驱动轴,总重(吨),轴重(吨),长,宽,高,车速(km/h),车道,处理结果,运单号,驾驶员证件号")  # fmt: skip
 # a value for each column that is empty in every row of the file below

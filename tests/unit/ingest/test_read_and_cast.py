@@ -250,6 +250,28 @@ def test_id_and_vin_flags() -> None:
     assert one(text, "vehicles")["_flags"] == ["vin_check"]
 
 
+def test_reference_flags_come_last_and_only_with_known_values() -> None:
+    """A station missing from the loaded stations gets `unknown_station`, after the row's other
+    flags; without the known values (none loaded yet for this table) no reference flag is set."""
+    text = (
+        "record_id,station_id,passed_at,plate,driver_id\n"
+        "R1,S01,2026-05-01 08:30:00,辽A12345,\n"
+        "R2,S99,2026-05-01 08:30:00,辽AI2345X,110105194912310021\n"
+        "R3,,2026-05-01 08:30:00,辽A12345,\n"
+    )
+    raw = read_delimited(text.encode("utf-8"))
+    known = {"stations.station_id": pl.Series(["S01", "S02"])}
+    contract = load_contract("weigh_records")
+    res = cast_frame(raw.frame, contract, province="21", file_id="f", now=NOW, known_refs=known)
+    flags = dict(res.accepted.select("record_id", "_flags").rows())
+    assert flags == {"R1": [], "R2": ["plate_invalid", "id_check", "unknown_station"]}
+    assert res.quarantined["reasons"].to_list() == [["missing_required"]]
+    res = cast_frame(raw.frame, contract, province="21", file_id="f", now=NOW)
+    assert dict(res.accepted.select("record_id", "_flags").rows())["R2"] == [
+        "plate_invalid", "id_check"
+    ]  # fmt: skip
+
+
 # --- hostile values -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "value",

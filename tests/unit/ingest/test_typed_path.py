@@ -11,7 +11,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from data_contracts.contract import load_contract
-from models.ingest.casting import CastResult, _fast_source, cast_frame
+from models.ingest.casting import CastResult, _fast_source, _plain_int_lists, cast_frame
 from models.ingest.readers import read_delimited, read_file
 
 NOW = datetime(2026, 11, 27, 12, 0, 0)
@@ -126,6 +126,25 @@ def test_integer_lists_bools_and_dates(tmp_path: Path) -> None:
         "record_id,station_id,passed_at,axle_weights_kg,is_combination\n"
         "R1,S01,2026-05-01 08:30:00,7000;8000,true\nR2,S01,2026-05-01 08:30:00,,\n"
         "R3,S01,2026-05-01 08:30:00,-5;3,false\n"
+    )
+    assert_same(res, text(csv))
+
+
+def test_plain_integer_lists_skip_the_list_clean_up(tmp_path: Path) -> None:
+    """Integer lists without NULL elements or empty lists (a NULL list is fine) are used as they
+    are; the rows come out as the text path makes them."""
+    assert _plain_int_lists(pl.Series([[1, 2], None], dtype=pl.List(pl.Int32)))
+    assert not _plain_int_lists(pl.Series([[1, None], [2]], dtype=pl.List(pl.Int64)))
+    assert not _plain_int_lists(pl.Series([[1], []], dtype=pl.List(pl.Int64)))
+    axles = pl.Series([[7000, 8000], None, [-5, 3]], dtype=pl.List(pl.Int32))
+    res = typed(
+        tmp_path, {**BASE, "passed_at": ["2026-05-01 08:30:00"] * 3, "axle_weights_kg": axles}
+    )
+    assert res.accepted["axle_weights_kg"].to_list() == [[7000, 8000], None]
+    assert res.quarantined["reasons"].to_list() == [["negative_weight"]]
+    csv = (
+        "record_id,station_id,passed_at,axle_weights_kg\nR1,S01,2026-05-01 08:30:00,7000;8000\n"
+        "R2,S01,2026-05-01 08:30:00,\nR3,S01,2026-05-01 08:30:00,-5;3\n"
     )
     assert_same(res, text(csv))
 
