@@ -283,10 +283,9 @@ INT64_LIMIT = 2.0**63  # a parsed number this large has no Int64 value: bad_numb
 def _plain_int_lists(lists: pl.Series) -> bool:
     """Whether an integer-list column has no NULL element and no empty list (NULL lists are
     fine), read from its Arrow buffers without a list operation."""
-    arr = lists.to_arrow()
     if lists.null_count() == len(lists):
         return True
-    values = arr.flatten()  # the elements of the non-NULL lists
+    values = lists.to_arrow().flatten()  # the elements of the non-NULL lists
     return values.null_count == 0 and int(lists.list.len().min() or 0) > 0
 
 
