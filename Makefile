@@ -10,7 +10,7 @@ WORKDIR ?= demo
 export UV_COMPILE_BYTECODE := 1
 export UV_LINK_MODE := copy
 
-.PHONY: demo test lint format env dev bench-generate bench-ingest bench-ingest-floor bench-rules bench-patterns bench-leads bench-stats clean
+.PHONY: demo test lint format env dev bench-generate bench-ingest bench-ingest-floor bench-typing bench-rules bench-patterns bench-leads bench-stats clean
 
 demo: env ## synthetic four-province world → full pipeline → reports
 	$(BIN)/xiansuo demo --workdir $(WORKDIR)
@@ -53,6 +53,8 @@ bench-ingest: env $(BENCH_WORLD)/_truth/manifest.json
 	$(BIN)/python tests/bench/bench_ingest.py --landing $(BENCH_WORLD)
 bench-ingest-floor: env $(BENCH_WORLD)/_truth/manifest.json
 	$(BIN)/python tests/bench/bench_ingest.py --landing $(BENCH_WORLD) --floor
+bench-typing: env $(BENCH_WORLD)/_truth/manifest.json  ## AGAINST=<git revision>, default HEAD
+	$(BIN)/python tests/bench/bench_typing.py --landing $(BENCH_WORLD) --against $(or $(AGAINST),HEAD)
 bench-rules: env
 	$(BIN)/python tests/bench/bench_rules.py --scale medium
 bench-patterns: env $(BENCH_WORLD)/_truth/manifest.json
