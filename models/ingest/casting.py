@@ -514,11 +514,9 @@ def _plates(
 ) -> tuple[pl.DataFrame, list[tuple[str, pl.Expr]]]:
     """plate, plate_color, plate_key, plate_readable and the plate flags, computed once per
     distinct (plate text, colour text) pair and joined back to the rows."""
-    on = [h for h in (mapping.columns.get("plate"), mapping.columns.get("plate_color")) if h]
-    names = ["plate", "plate_color", "plate_key", "plate_readable", "_plate_valid",
-             "_colour_unknown"]  # fmt: skip
+    plate_h, colour_h = mapping.columns.get("plate"), mapping.columns.get("plate_color")
+    on = [h for h in (plate_h, colour_h) if h]
     if on:
-        plate_h, colour_h = mapping.columns.get("plate"), mapping.columns.get("plate_color")
         pairs = typed.select(on).unique()
         # plate text already canonical (most camera reads): vectorised, no Python per pair
         canonical = pl.col(plate_h).str.contains(CANONICAL_PLATE) if plate_h else pl.lit(False)
@@ -531,7 +529,7 @@ def _plates(
                 slow.get_column(colour_h).to_list() if colour_h else [None] * slow.height,
                 code_set,
             ),
-            schema=dict(zip(names, PLATE_SCHEMA, strict=True)),
+            schema=dict(zip(PLATE_COLUMNS, PLATE_SCHEMA, strict=True)),
         )
         table = pl.concat(
             [
@@ -543,11 +541,12 @@ def _plates(
         joined = typed.select(on).join(
             table, on=on, how="left", maintain_order="left", nulls_equal=True
         )
-        typed = typed.with_columns(joined.get_column(n) for n in names)
+        typed = typed.with_columns(joined.get_column(n) for n in PLATE_COLUMNS)
     else:
         typed = typed.with_columns(
-            pl.lit(None, dtype).alias(n) for n, dtype in zip(names, PLATE_SCHEMA, strict=True)
-        ).with_columns(pl.lit(False).alias(n) for n in names[3:])
+            pl.lit(None, dtype).alias(n)
+            for n, dtype in zip(PLATE_COLUMNS, PLATE_SCHEMA, strict=True)
+        ).with_columns(pl.lit(False).alias(n) for n in PLATE_COLUMNS[3:])
     flags = [
         ("plate_invalid", pl.col("plate_readable") & ~pl.col("_plate_valid")),
         ("plate_color_unknown", pl.col("_colour_unknown")),
@@ -555,6 +554,9 @@ def _plates(
     return typed, flags
 
 
+# what the plate step adds to each row (`_plates`, `normalise_plate_pairs`), and their types
+PLATE_COLUMNS = ("plate", "plate_color", "plate_key", "plate_readable", "_plate_valid",
+                 "_colour_unknown")  # fmt: skip
 PLATE_SCHEMA = (pl.String, pl.String, pl.String, pl.Boolean, pl.Boolean, pl.Boolean)
 
 
@@ -589,11 +591,9 @@ def normalise_plate_pairs(
     """Per (plate text, colour text): the normalised plate, its colour (the colour column, else
     a colour word inside the plate text), plate_key, plate_readable, plate validity and whether
     a colour value was present but unknown (`_plate_pair`, one memoised call per pair)."""
-    names = ("plate", "plate_color", "plate_key", "plate_readable", "_plate_valid",
-             "_colour_unknown")  # fmt: skip
     rows = [_plate_pair(p, c, code_set) for p, c in zip(plates, colours, strict=True)]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return {name: list(values) for name, values in zip(names, columns, strict=True)}
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(PLATE_COLUMNS)
+    return {name: list(values) for name, values in zip(PLATE_COLUMNS, columns, strict=True)}
 
 
 @lru_cache(maxsize=_MEMO)

@@ -90,8 +90,9 @@ def score_model(test_rows: list[dict], *, risky: Iterable[str] | None = None) ->
     if not test_rows:
         return []
     risky_set = set(risky or [])
-    rows = _precision_at_k(_by_cutoff(test_rows), risky_set, "")
-    rows += _whole_ranking(_by_cutoff(test_rows))
+    by_cut = _by_cutoff(test_rows)
+    rows = _precision_at_k(by_cut, risky_set, "")
+    rows += _whole_ranking(by_cut)
     untriggered = [r for r in test_rows if r.get("untriggered")]
     if untriggered:
         rows += _precision_at_k(_by_cutoff(untriggered), risky_set, ".untriggered")
@@ -109,6 +110,13 @@ def _precision_at_k(by_cut: dict, risky_set: set, population: str) -> list[dict]
     """Model, rule, random and oracle precision@k rows for one population of test rows."""
     rows = []
     n_pos = sum(bool(x["label"]) for v in by_cut.values() for x in v)
+    ranked = {  # each cut-off's rows in model and in rule order, for every k
+        cut: (
+            sorted(rs, key=lambda x: (-x["p_model"], x["plate_key"])),
+            sorted(rs, key=lambda x: (x["rule_rank"], x["plate_key"])),
+        )
+        for cut, rs in by_cut.items()
+    }
     for k in KS:
         hits = {"model": 0, "rule": 0}
         picks = 0
@@ -117,8 +125,7 @@ def _precision_at_k(by_cut: dict, risky_set: set, population: str) -> list[dict]
             rs = by_cut[cut]
             kk = min(k, len(rs))
             picks += kk
-            model_top = sorted(rs, key=lambda x: (-x["p_model"], x["plate_key"]))[:kk]
-            rule_top = sorted(rs, key=lambda x: (x["rule_rank"], x["plate_key"]))[:kk]
+            model_top, rule_top = (order[:kk] for order in ranked[cut])
             hits["model"] += sum(bool(x["label"]) for x in model_top)
             hits["rule"] += sum(bool(x["label"]) for x in rule_top)
             pos = sum(bool(x["label"]) for x in rs)
